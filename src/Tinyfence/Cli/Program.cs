@@ -1,0 +1,31 @@
+using Tinyfence.Hosting;
+
+namespace Tinyfence.Cli;
+
+internal static class Program
+{
+    private static int Main(string[] args)
+    {
+        CommandLine? line = CommandLine.Parse(args, out string? error);
+        if (line is null)
+        {
+            Console.Error.WriteLine($"tinyfence: {error}");
+            Console.Error.WriteLine("try 'tinyfence --help'");
+            return ExitCodes.Usage;
+        }
+
+        switch (line.Verb)
+        {
+            case "version":
+                Console.Out.WriteLine($"tinyfence {VersionInfo.Version}");
+                return ExitCodes.Ok;
+            case "help":
+                Console.Out.WriteLine(Usage.Text);
+                return ExitCodes.Ok;
+            case "check":
+                return CheckCommand.Run(line, Console.Out, Console.Error);
+            default:
+                return RunCommand.Run(line);
+        }
+    }
+}

@@ -1,0 +1,35 @@
+using Tinyfence.Hosting;
+using Tinyfence.Logging;
+
+namespace Tinyfence.Cli;
+
+/// <summary><c>tinyfence run</c>: the daemon in the foreground, or one pass with --once.</summary>
+public static class RunCommand
+{
+    public static int Run(CommandLine line)
+    {
+        var log = new Logger(line.Syslog ? new SyslogSink() : new StderrSink());
+        var source = new ConfigSource(line.ConfigFiles);
+        if (source.IsBuiltin)
+        {
+            log.Notice("no config file given: using the built-in rules, which only log (see: tinyfence check --builtin)");
+        }
+
+        using var daemon = new Daemon(source, line.ProcRoot, log, line.Syslog);
+        if (!daemon.Start())
+        {
+            return ExitCodes.Config;
+        }
+
+        if (line.Once)
+        {
+            daemon.RunOnce();
+        }
+        else
+        {
+            daemon.Run();
+        }
+
+        return ExitCodes.Ok;
+    }
+}

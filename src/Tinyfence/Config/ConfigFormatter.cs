@@ -1,0 +1,78 @@
+using System.Text;
+
+namespace Tinyfence.Config;
+
+/// <summary>Prints a loaded config as Tinyfence understood it: canonical words, explicit grouping, every default filled in.</summary>
+public static class ConfigFormatter
+{
+    public static string Format(TinyfenceConfig config)
+    {
+        var text = new StringBuilder();
+        Settings s = config.Settings;
+        text.Append("set step ").Append(DurationSyntax.Format(s.DefaultStep)).Append('\n')
+            .Append("set timeout ").Append(DurationSyntax.Format(s.CommandTimeout)).Append('\n')
+            .Append("set kill-grace ").Append(DurationSyntax.Format(s.KillGrace)).Append('\n')
+            .Append("set log ").Append(s.LogTarget == LogTarget.Syslog ? $"syslog {s.SyslogFacility.ToString().ToLowerInvariant()}" : "stderr").Append('\n')
+            .Append("set log-level ").Append(s.LogLevel.ToString().ToLowerInvariant()).Append('\n');
+
+        foreach (Rule rule in config.Rules)
+        {
+            text.Append('\n').Append(FormatRule(rule, s.DefaultStep)).Append('\n');
+        }
+
+        return text.ToString();
+    }
+
+    public static string FormatRule(Rule rule, TimeSpan defaultStep)
+    {
+        var text = new StringBuilder();
+        text.Append("rule ").Append(Token.Quote(rule.Name, '"')).Append(" { ")
+            .Append(ConditionFormatter.Format(rule.Trigger)).Append(" }");
+        AppendDebounce(text, rule.TriggerDebounce);
+        AppendActions(text, rule.Actions);
+        if (rule.Recovery is { } recovery)
+        {
+            text.Append("\n    until");
+            if (recovery.Condition is not null)
+            {
+                text.Append(" { ").Append(ConditionFormatter.Format(recovery.Condition)).Append(" }");
+            }
+
+            AppendDebounce(text, recovery.Debounce);
+            AppendActions(text, recovery.Actions);
+        }
+
+        text.Append("\n    step ").Append(DurationSyntax.Format(rule.Step ?? defaultStep));
+        return text.ToString();
+    }
+
+    public static string QuoteCommand(string command) =>
+        command.Contains('\'', StringComparison.Ordinal) && !command.Contains('"', StringComparison.Ordinal)
+            ? $"\"{command}\""
+            : $"'{command}'";
+
+    private static void AppendDebounce(StringBuilder text, Debounce debounce)
+    {
+        if (!debounce.IsNone)
+        {
+            text.Append(' ').Append(debounce);
+        }
+    }
+
+    private static void AppendActions(StringBuilder text, IReadOnlyList<RuleAction> actions)
+    {
+        foreach (RuleAction action in actions)
+        {
+            text.Append("\n    ").Append(action.Kind == ActionKind.Run ? "run" : "log");
+            if (action.Once)
+            {
+                text.Append(" once");
+            }
+
+            if (action.Command is not null)
+            {
+                text.Append(' ').Append(QuoteCommand(action.Command));
+            }
+        }
+    }
+}

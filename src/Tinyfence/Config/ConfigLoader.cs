@@ -1,0 +1,251 @@
+using Tinyfence.Logging;
+
+namespace Tinyfence.Config;
+
+/// <summary>
+/// Loads one or more config files (sysfence took several) and what they include, applies the
+/// settings, and checks what spans files: duplicate rule names, include cycles. Every problem
+/// goes to the diagnostics; the config is usable only when there is no error.
+/// </summary>
+public sealed class ConfigLoader
+{
+    private static readonly string[] s_settingNames = ["step", "timeout", "command-timeout", "kill-grace", "log", "log-level"];
+
+    private readonly DiagnosticBag _diagnostics;
+    private readonly Func<string, uint?> _resolveUser;
+    private readonly List<Rule> _rules = [];
+    private readonly Dictionary<string, Rule> _rulesByName = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, SourceLocation> _settingLocations = new(StringComparer.OrdinalIgnoreCase);
+    private readonly List<string> _files = [];
+    private readonly HashSet<string> _including = new(StringComparer.Ordinal);
+    private Settings _settings = new();
+
+    public ConfigLoader(DiagnosticBag diagnostics, Func<string, uint?>? resolveUser = null)
+    {
+        _diagnostics = diagnostics;
+        _resolveUser = resolveUser ?? ResolveFromPasswd;
+    }
+
+    /// <summary>Loads the given files in order; null when there were errors (all of them are in the diagnostics).</summary>
+    public static TinyfenceConfig? Load(IReadOnlyList<string> files, DiagnosticBag diagnostics, Func<string, uint?>? resolveUser = null)
+    {
+        var loader = new ConfigLoader(diagnostics, resolveUser);
+        foreach (string file in files)
+        {
+            loader.LoadFile(file, includedFrom: null);
+        }
+
+        return loader.Finish();
+    }
+
+    /// <summary>Loads config text that is not on disk (the built-in default, tests).</summary>
+    public static TinyfenceConfig? LoadText(string name, string text, DiagnosticBag diagnostics, Func<string, uint?>? resolveUser = null)
+    {
+        var loader = new ConfigLoader(diagnostics, resolveUser);
+        loader.LoadContent(name, text);
+        return loader.Finish();
+    }
+
+    private TinyfenceConfig? Finish()
+    {
+        if (_rules.Count == 0 && !_diagnostics.HasErrors)
+        {
+            _diagnostics.Warning(new SourceLocation(_files.Count > 0 ? _files[0] : "<config>", 1, 1), "the config has no rules: nothing will be checked");
+        }
+
+        return _diagnostics.HasErrors ? null : new TinyfenceConfig(_settings, _rules, _files);
+    }
+
+    private void LoadFile(string path, SourceLocation? includedFrom)
+    {
+        string fullPath = Path.GetFullPath(path);
+        if (!_including.Add(fullPath))
+        {
+            _diagnostics.Error(includedFrom ?? new SourceLocation(path, 1, 1), $"'{path}' includes itself (an include cycle)");
+            return;
+        }
+
+        try
+        {
+            string text;
+            try
+            {
+                text = File.ReadAllText(path);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                string reason = e is FileNotFoundException or DirectoryNotFoundException ? "no such file" : e.Message;
+                _diagnostics.Error(includedFrom ?? new SourceLocation(path, 1, 1), $"cannot read config file '{path}': {reason}");
+                return;
+            }
+
+            _files.Add(path);
+            LoadContent(path, text);
+        }
+        finally
+        {
+            _including.Remove(fullPath);
+        }
+    }
+
+    private void LoadContent(string file, string text)
+    {
+        List<Token> tokens = Lexer.Tokenize(file, text, _diagnostics);
+        Parser.FileContent content = new Parser(tokens, _diagnostics, _resolveUser).ParseFile();
+
+        foreach ((Token name, Token value, Token? extra) in content.Settings)
+        {
+            ApplySetting(name, value, extra);
+        }
+
+        foreach (Rule rule in content.Rules)
+        {
+            if (_rulesByName.TryGetValue(rule.Name, out Rule? first))
+            {
+                _diagnostics.Error(rule.Location, $"a rule named {Token.Quote(rule.Name, '"')} already exists (first declared at {first.Location.File}:{first.Location.Line}); rule names must be unique because a reload keeps each rule's state by its name");
+                continue;
+            }
+
+            _rulesByName.Add(rule.Name, rule);
+            _rules.Add(rule);
+        }
+
+        foreach (Token include in content.Includes)
+        {
+            foreach (string path in ExpandInclude(file, include))
+            {
+                LoadFile(path, include.Location);
+            }
+        }
+    }
+
+    // An include is relative to the including file; a '*' or '?' in its last part is a pattern,
+    // matched in name order (like conf.d directories), and may match nothing.
+    private string[] ExpandInclude(string fromFile, Token include)
+    {
+        string baseDirectory = Path.GetDirectoryName(Path.GetFullPath(fromFile)) ?? "/";
+        string path = Path.Combine(baseDirectory, include.Text);
+        string name = Path.GetFileName(path);
+        if (name.IndexOfAny(['*', '?']) < 0)
+        {
+            return [path];
+        }
+
+        string directory = Path.GetDirectoryName(path) ?? "/";
+        if (!Directory.Exists(directory))
+        {
+            _diagnostics.Error(include.Location, $"cannot include {Token.Quote(include.Text, '"')}: no such directory '{directory}'");
+            return [];
+        }
+
+        string[] matches = Directory.GetFiles(directory, name);
+        Array.Sort(matches, StringComparer.Ordinal);
+        if (matches.Length == 0)
+        {
+            _diagnostics.Note(include.Location, $"{Token.Quote(include.Text, '"')} matches no file");
+        }
+
+        return matches;
+    }
+
+    private void ApplySetting(Token name, Token value, Token? extra)
+    {
+        string key = name.Text.ToLowerInvariant();
+        if (Array.IndexOf(s_settingNames, key) < 0)
+        {
+            _diagnostics.Error(name.Location, $"unknown setting {Token.Quote(name.Text, '\'')}{Suggestions.DidYouMean(name.Text, s_settingNames)}; settings are {string.Join(", ", s_settingNames)}");
+            return;
+        }
+
+        if (key == "command-timeout")
+        {
+            key = "timeout";
+        }
+
+        if (_settingLocations.TryGetValue(key, out SourceLocation earlier))
+        {
+            _diagnostics.Warning(name.Location, $"'{key}' is set again; this value replaces the one set at {earlier.File}:{earlier.Line}");
+        }
+
+        _settingLocations[key] = name.Location;
+        switch (key)
+        {
+            case "step" when TryDuration(value, positive: true, out TimeSpan step):
+                _settings = _settings with { DefaultStep = step };
+                break;
+            case "timeout" when TryDuration(value, positive: true, out TimeSpan timeout):
+                _settings = _settings with { CommandTimeout = timeout };
+                break;
+            case "kill-grace" when TryDuration(value, positive: false, out TimeSpan grace):
+                _settings = _settings with { KillGrace = grace };
+                break;
+            case "log":
+                ApplyLogTarget(value, extra);
+                break;
+            case "log-level":
+                LogLevel? level = value.Text.ToLowerInvariant() switch
+                {
+                    "error" => LogLevel.Error,
+                    "warning" => LogLevel.Warning,
+                    "notice" => LogLevel.Notice,
+                    "info" => LogLevel.Info,
+                    "debug" => LogLevel.Debug,
+                    _ => null,
+                };
+                if (level is null)
+                {
+                    _diagnostics.Error(value.Location, $"expected error, warning, notice, info or debug after 'set log-level', found {value.Describe()}");
+                }
+                else
+                {
+                    _settings = _settings with { LogLevel = level.Value };
+                }
+
+                break;
+        }
+    }
+
+    private void ApplyLogTarget(Token value, Token? extra)
+    {
+        if (value.IsWord("stderr"))
+        {
+            if (extra is { } unexpected)
+            {
+                _diagnostics.Error(unexpected.Location, $"'set log stderr' takes nothing more, found {unexpected.Describe()}");
+            }
+
+            _settings = _settings with { LogTarget = LogTarget.Stderr };
+            return;
+        }
+
+        if (!value.IsWord("syslog"))
+        {
+            _diagnostics.Error(value.Location, $"expected stderr or syslog after 'set log', found {value.Describe()}");
+            return;
+        }
+
+        SyslogFacility facility = SyslogFacility.Daemon;
+        if (extra is { } facilityToken && !Enum.TryParse(facilityToken.Text, ignoreCase: true, out facility))
+        {
+            _diagnostics.Error(facilityToken.Location, $"unknown syslog facility {facilityToken.Describe()}; expected daemon, user, auth or local0 to local7");
+            return;
+        }
+
+        _settings = _settings with { LogTarget = LogTarget.Syslog, SyslogFacility = facility };
+    }
+
+    private bool TryDuration(Token value, bool positive, out TimeSpan duration)
+    {
+        if (value.Kind == TokenKind.Number && DurationSyntax.TryParse(value.Text, out duration) && (!positive || duration > TimeSpan.Zero))
+        {
+            return true;
+        }
+
+        _diagnostics.Error(value.Location, $"expected {(positive ? "a positive " : "")}{DurationSyntax.Expected}, found {value.Describe()}");
+        duration = default;
+        return false;
+    }
+
+    private static uint? ResolveFromPasswd(string user) =>
+        Proc.UserDatabase.TryResolveUid(user, out uint uid) ? uid : null;
+}

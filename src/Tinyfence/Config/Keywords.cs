@@ -1,0 +1,42 @@
+namespace Tinyfence.Config;
+
+/// <summary>The words of the language, with sysfence's synonyms, matched case-insensitively.</summary>
+public static class Keywords
+{
+    public static readonly string[] Rule = ["rule", "if", "when", "on"];
+    public static readonly string[] Run = ["run", "exec", "execute", "invoke"];
+    public static readonly string[] Once = ["once", "onlyonce"];
+    public static readonly string[] And = ["and", "andalso"];
+    public static readonly string[] Or = ["or", "orelse"];
+    public static readonly string[] Step = ["step", "stepping"];
+    public const string Log = "log";
+    public const string Not = "not";
+    public const string Until = "until";
+    public const string For = "for";
+    public const string Set = "set";
+    public const string Include = "include";
+
+    public static bool IsAny(Token token, string[] words)
+    {
+        if (token.Kind != TokenKind.Word)
+        {
+            return false;
+        }
+
+        foreach (string word in words)
+        {
+            if (token.Text.Equals(word, StringComparison.OrdinalIgnoreCase))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>Words that may begin a statement; after an error the parser skips to one of them.</summary>
+    public static bool StartsStatement(Token token) =>
+        IsAny(token, Rule) || token.IsWord(Set) || token.IsWord(Include);
+
+    public static bool StartsAction(Token token) => IsAny(token, Run) || token.IsWord(Log);
+}

@@ -1,0 +1,298 @@
+using System.Globalization;
+using Tinyfence.Proc;
+
+namespace Tinyfence.Config;
+
+/// <summary>
+/// Parses one config file. Accepts every sysfence config with sysfence's meaning, plus Tinyfence's
+/// extensions (<c>not</c>, parentheses, precedence, <c>for</c>, <c>until</c>, <c>set</c>,
+/// <c>include</c>). On an error it reports, skips to the next statement and goes on, so that one run
+/// reports every error of the file.
+/// </summary>
+public sealed partial class Parser
+{
+    // Deeper nesting than this is a mistake or an attack on the stack, never a real condition.
+    private const int MaxNesting = 32;
+
+    private readonly List<Token> _tokens;
+    private readonly DiagnosticBag _diagnostics;
+    private readonly Func<string, uint?> _resolveUser;
+    private int _index;
+    private int _depth;
+
+    public Parser(List<Token> tokens, DiagnosticBag diagnostics, Func<string, uint?> resolveUser)
+    {
+        _tokens = tokens;
+        _diagnostics = diagnostics;
+        _resolveUser = resolveUser;
+    }
+
+    /// <summary>What a file holds: rules, settings and includes, in order.</summary>
+    public sealed class FileContent
+    {
+        public List<Rule> Rules { get; } = [];
+
+        public List<(Token Name, Token Value, Token? Extra)> Settings { get; } = [];
+
+        public List<Token> Includes { get; } = [];
+    }
+
+    public FileContent ParseFile()
+    {
+        var content = new FileContent();
+        while (Current.Kind != TokenKind.EndOfFile)
+        {
+            try
+            {
+                ParseStatement(content);
+            }
+            catch (SyntaxError error)
+            {
+                _diagnostics.Error(error.Location, error.Message);
+                SkipToNextStatement();
+            }
+        }
+
+        return content;
+    }
+
+    private Token Current => _tokens[_index];
+
+    private Token Peek(int ahead = 1) => _tokens[Math.Min(_index + ahead, _tokens.Count - 1)];
+
+    private Token Take()
+    {
+        Token token = _tokens[_index];
+        if (token.Kind != TokenKind.EndOfFile)
+        {
+            _index++;
+        }
+
+        return token;
+    }
+
+    private void ParseStatement(FileContent content)
+    {
+        Token token = Current;
+        if (Keywords.IsAny(token, Keywords.Rule))
+        {
+            content.Rules.Add(ParseRule());
+        }
+        else if (token.IsWord(Keywords.Set))
+        {
+            Take();
+            Token name = Take();
+            if (name.Kind != TokenKind.Word)
+            {
+                throw Expected("a setting name after 'set' (step, timeout, kill-grace, log, log-level)", name);
+            }
+
+            Token value = Take();
+            if (value.Kind is not (TokenKind.Word or TokenKind.Number or TokenKind.String))
+            {
+                throw Expected($"a value for the setting '{name.Text}'", value);
+            }
+
+            // Only 'set log syslog FACILITY' takes a second value.
+            Token? extra = name.IsWord("log") && Current.Kind == TokenKind.Word && !Keywords.StartsStatement(Current) ? Take() : null;
+            content.Settings.Add((name, value, extra));
+        }
+        else if (token.IsWord(Keywords.Include))
+        {
+            Take();
+            Token path = Take();
+            if (path.Kind != TokenKind.String)
+            {
+                throw Expected("a quoted file name or pattern after 'include'", path);
+            }
+
+            content.Includes.Add(path);
+        }
+        else
+        {
+            string hint = token.Kind == TokenKind.Word
+                ? Suggestions.DidYouMean(token.Text, [.. Keywords.Rule, Keywords.Set, Keywords.Include])
+                : "";
+            throw Expected("'rule', 'if', 'when' or 'on' to begin a rule, or 'set' or 'include'", token, hint);
+        }
+    }
+
+    private void SkipToNextStatement()
+    {
+        Take();
+        while (Current.Kind != TokenKind.EndOfFile && !Keywords.StartsStatement(Current))
+        {
+            Take();
+        }
+    }
+
+    private Rule ParseRule()
+    {
+        Token keyword = Take();
+        string name;
+        if (Current.Kind == TokenKind.String)
+        {
+            Token nameToken = Take();
+            if (string.IsNullOrWhiteSpace(nameToken.Text))
+            {
+                throw new SyntaxError(nameToken.Location, "a rule name must not be empty");
+            }
+
+            name = nameToken.Text;
+        }
+        else
+        {
+            // sysfence 0.7+ rejects a rule without a name; its own man page forgets them. Accept
+            // the rule, name it after its place, and say so.
+            name = $"{Path.GetFileName(keyword.Location.File)}:{keyword.Location.Line}";
+            _diagnostics.Warning(keyword.Location, $"rule has no name; it is called \"{name}\" in logs (sysfence would reject it: write {keyword.Text} \"name\" {{ ... }})");
+        }
+
+        Condition trigger = ParseBlock("the rule's condition");
+        var rule = new Rule(name, keyword.Location, trigger) { TriggerDebounce = ParseOptionalFor() };
+
+        var actions = new List<RuleAction>();
+        List<RuleAction>? recoveryActions = null;
+        Recovery? recovery = null;
+        TimeSpan? step = null;
+        while (true)
+        {
+            Token token = Current;
+            if (Keywords.StartsAction(token))
+            {
+                RuleAction action = ParseAction();
+                List<RuleAction> clause = recoveryActions ?? actions;
+                if (action.Kind == ActionKind.Run && clause.Exists(a => a.Kind == ActionKind.Run))
+                {
+                    _diagnostics.Error(action.Location, "a rule runs one command when it fires (and one when it recovers): join the commands with ';' in one string");
+                }
+
+                clause.Add(action);
+            }
+            else if (Keywords.IsAny(token, Keywords.Step))
+            {
+                Take();
+                TimeSpan value = ParseDuration("after 'step'", positive: true);
+                if (step is not null)
+                {
+                    _diagnostics.Error(token.Location, "the rule already has a 'step'");
+                }
+
+                step = value;
+            }
+            else if (token.IsWord(Keywords.Until))
+            {
+                Take();
+                if (recovery is not null)
+                {
+                    throw new SyntaxError(token.Location, "a rule has at most one 'until' clause");
+                }
+
+                if (actions.Count == 0)
+                {
+                    throw new SyntaxError(token.Location, "expected an action ('run' or 'log') for when the rule fires, before 'until'");
+                }
+
+                Condition? condition = Current.Kind == TokenKind.OpenBrace ? ParseBlock("the recovery condition") : null;
+                recovery = new Recovery(token.Location, condition) { Debounce = ParseOptionalFor() };
+                recoveryActions = [];
+            }
+            else
+            {
+                break;
+            }
+        }
+
+        if (actions.Count == 0)
+        {
+            throw Expected("an action ('run', 'log') after the rule's condition", Current);
+        }
+
+        if (recovery is not null && recoveryActions!.Count == 0)
+        {
+            throw Expected("an action ('run', 'log') for the 'until' clause", Current);
+        }
+
+        return rule with
+        {
+            Actions = actions,
+            Step = step,
+            Recovery = recovery is null ? null : recovery with { Actions = recoveryActions! },
+        };
+    }
+
+    private RuleAction ParseAction()
+    {
+        Token verb = Take();
+        bool once = false;
+        if (Keywords.IsAny(Current, Keywords.Once))
+        {
+            Take();
+            once = true;
+        }
+
+        if (verb.IsWord(Keywords.Log))
+        {
+            return new RuleAction(ActionKind.Log, once, null, verb.Location);
+        }
+
+        Token command = Take();
+        if (command.Kind != TokenKind.String)
+        {
+            throw Expected($"a quoted command after '{verb.Text}{(once ? " once" : "")}'", command);
+        }
+
+        if (string.IsNullOrWhiteSpace(command.Text))
+        {
+            throw new SyntaxError(command.Location, "the command is empty");
+        }
+
+        return new RuleAction(ActionKind.Run, once, command.Text, verb.Location);
+    }
+
+    private Debounce ParseOptionalFor()
+    {
+        if (!Current.IsWord(Keywords.For))
+        {
+            return Debounce.None;
+        }
+
+        Take();
+        Token amount = Take();
+        if (amount.Kind == TokenKind.Number && Current.Kind == TokenKind.Word
+            && (Current.IsWord("checks") || Current.IsWord("check"))
+            && int.TryParse(amount.Text, NumberStyles.None, CultureInfo.InvariantCulture, out int checks) && checks > 0)
+        {
+            Take();
+            return new Debounce(checks, TimeSpan.Zero);
+        }
+
+        if (amount.Kind == TokenKind.Number && amount.Text.Any(char.IsAsciiLetter)
+            && DurationSyntax.TryParse(amount.Text, out TimeSpan duration) && duration > TimeSpan.Zero)
+        {
+            return new Debounce(0, duration);
+        }
+
+        throw Expected("a number of checks or a duration after 'for', as in 'for 3 checks' or 'for 30s'", amount);
+    }
+
+    private TimeSpan ParseDuration(string where, bool positive)
+    {
+        Token token = Take();
+        if (token.Kind != TokenKind.Number || !DurationSyntax.TryParse(token.Text, out TimeSpan value) || (positive && value <= TimeSpan.Zero))
+        {
+            throw Expected($"{(positive ? "a positive " : "")}{DurationSyntax.Expected} {where}", token);
+        }
+
+        return value;
+    }
+
+    private static SyntaxError Expected(string what, Token found, string hint = "") =>
+        new(found.Location, $"expected {what}, found {found.Describe()}{hint}");
+
+    /// <summary>Unwinds a statement that cannot be parsed; caught once per statement.</summary>
+    private sealed class SyntaxError(SourceLocation location, string message) : Exception(message)
+    {
+        public SourceLocation Location { get; } = location;
+    }
+}

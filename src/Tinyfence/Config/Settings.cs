@@ -1,0 +1,28 @@
+using Tinyfence.Logging;
+
+namespace Tinyfence.Config;
+
+public enum LogTarget
+{
+    Stderr,
+    Syslog,
+}
+
+/// <summary>The global settings (<c>set NAME VALUE</c>); every one has a documented default.</summary>
+public sealed record Settings
+{
+    /// <summary>sysfence's default check interval.</summary>
+    public TimeSpan DefaultStep { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>A command still running after this is killed with its whole process group.</summary>
+    public TimeSpan CommandTimeout { get; init; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>Time between SIGTERM and SIGKILL when a command times out.</summary>
+    public TimeSpan KillGrace { get; init; } = TimeSpan.FromSeconds(5);
+
+    public LogTarget LogTarget { get; init; } = LogTarget.Stderr;
+
+    public SyslogFacility SyslogFacility { get; init; } = SyslogFacility.Daemon;
+
+    public LogLevel LogLevel { get; init; } = LogLevel.Info;
+}

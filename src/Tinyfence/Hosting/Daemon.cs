@@ -1,0 +1,160 @@
+using Tinyfence.Actions;
+using Tinyfence.Config;
+using Tinyfence.Logging;
+using Tinyfence.Proc;
+using Tinyfence.Rules;
+
+namespace Tinyfence.Hosting;
+
+/// <summary>
+/// The foreground daemon: loads the config, checks rules when they are due, reloads on SIGHUP
+/// keeping each rule's state, and on SIGTERM/SIGINT lets running commands finish (or time out)
+/// before it exits.
+/// </summary>
+public sealed class Daemon : IDisposable
+{
+    private readonly ConfigSource _source;
+    private readonly Logger _log;
+    private readonly bool _forceSyslog;
+    private readonly ProcReader _reader;
+    private readonly ManualResetEventSlim _wake = new(false);
+    private CommandRunner? _commands;
+    private RuleEngine? _engine;
+
+    public Daemon(ConfigSource source, string procRoot, Logger log, bool forceSyslog)
+    {
+        _source = source;
+        _log = log;
+        _forceSyslog = forceSyslog;
+        _reader = new ProcReader(procRoot);
+    }
+
+    /// <summary>Loads the config and builds the engine; false (with the errors logged) if it cannot start.</summary>
+    public bool Start()
+    {
+        RuleSet? set = LoadRuleSet("start");
+        if (set is null)
+        {
+            return false;
+        }
+
+        LogSetup.Apply(_log, set.Settings, _forceSyslog);
+        _commands = new CommandRunner(_log, set.Settings.KillGrace);
+        _engine = new RuleEngine(set, _reader, _log, _commands, carried: null, onCommandExit: _wake.Set);
+        _log.Notice($"tinyfence {VersionInfo.Version} started: {set.Rules.Length} rules from {_source.Describe()}, reading {_reader.Root}");
+        return true;
+    }
+
+    /// <summary>Checks every rule once, waits for the commands that started, and returns (--once).</summary>
+    public void RunOnce()
+    {
+        RuleEngine engine = _engine!;
+        if (engine.UsesCpu)
+        {
+            // CPU percentages are measured over an interval: give the first check one second.
+            Thread.Sleep(1000);
+        }
+
+        engine.Tick(Environment.TickCount64);
+        WaitForCommands(engine.RuleSet.Settings);
+    }
+
+    /// <summary>The main loop, until SIGTERM or SIGINT.</summary>
+    public void Run()
+    {
+        using var signals = new SignalListener(_wake);
+        while (!signals.StopRequested)
+        {
+            _wake.Reset();
+            if (signals.TakeReloadRequest())
+            {
+                Reload();
+            }
+
+            long now = Environment.TickCount64;
+            long nextDue = _engine!.Tick(now);
+            int waitMs = nextDue == long.MaxValue ? Timeout.Infinite : (int)Math.Clamp(nextDue - now, 0, int.MaxValue);
+            _wake.Wait(waitMs);
+        }
+
+        int running = _commands!.RunningCount;
+        _log.Notice(running == 0 ? "stopping" : $"stopping: waiting for {running} running command(s) to finish or time out");
+        WaitForCommands(_engine!.RuleSet.Settings);
+        _log.Notice("stopped");
+    }
+
+    public void Dispose()
+    {
+        _commands?.Dispose();
+        _reader.Dispose();
+        _wake.Dispose();
+    }
+
+    private void WaitForCommands(Settings settings)
+    {
+        // A command gets its timeout, then the kill grace, then a second for the kernel to reap it.
+        TimeSpan limit = settings.CommandTimeout + settings.KillGrace + TimeSpan.FromSeconds(1);
+        if (!_commands!.WaitForAll(limit))
+        {
+            _log.Warning($"{_commands.RunningCount} command(s) still running after {limit.TotalSeconds:0} s");
+        }
+    }
+
+    private void Reload()
+    {
+        _log.Notice($"SIGHUP: reloading {_source.Describe()}");
+        RuleSet? set = LoadRuleSet("reload");
+        if (set is null)
+        {
+            return;
+        }
+
+        RuleEngine old = _engine!;
+        IReadOnlyDictionary<string, RuleState> states = old.States;
+        int kept = set.Rules.Count(r => states.ContainsKey(r.Name));
+        LogSetup.Apply(_log, set.Settings, _forceSyslog);
+        _commands!.KillGrace = set.Settings.KillGrace;
+        _engine = new RuleEngine(set, _reader, _log, _commands, states, _wake.Set);
+        _log.Notice($"reloaded: {set.Rules.Length} rules, {kept} kept their state");
+    }
+
+    private RuleSet? LoadRuleSet(string when)
+    {
+        var diagnostics = new DiagnosticBag();
+        TinyfenceConfig? config = _source.Load(diagnostics);
+        foreach (Diagnostic diagnostic in diagnostics.Items)
+        {
+            _log.Write(diagnostic.Severity switch
+            {
+                DiagnosticSeverity.Error => LogLevel.Error,
+                DiagnosticSeverity.Warning => LogLevel.Warning,
+                _ => LogLevel.Info,
+            }, diagnostic.ToString());
+        }
+
+        string outcome = when == "reload" ? "reload rejected: the previous rules keep running" : "not started";
+        if (config is null)
+        {
+            int errors = diagnostics.Items.Count(d => d.Severity == DiagnosticSeverity.Error);
+            _log.Error($"{outcome}: {errors} error(s) in the config");
+            return null;
+        }
+
+        if (ConfigSafety.IsRoot)
+        {
+            List<string> problems = ConfigSafety.Check(config.Files);
+            if (problems.Count > 0)
+            {
+                foreach (string problem in problems)
+                {
+                    _log.Error(problem);
+                }
+
+                _log.Error($"{outcome}: running as root, tinyfence refuses a config that other users can change (its commands run as root)");
+                return null;
+            }
+        }
+
+        return RuleCompiler.Compile(config, _log);
+    }
+}

@@ -1,0 +1,28 @@
+using System.Runtime.InteropServices;
+using System.Text;
+using Tinyfence.Interop;
+
+namespace Tinyfence.Hosting;
+
+/// <summary>Owner and mode of a file, read with statx (no per-architecture struct stat layouts).</summary>
+public readonly record struct FileOwnership(uint Uid, uint Gid, UnixFileMode Mode)
+{
+    public static unsafe bool TryRead(string path, out FileOwnership ownership, out int errno)
+    {
+        byte[] pathZ = Encoding.UTF8.GetBytes(path + "\0");
+        Libc.StatxBuffer buffer;
+        fixed (byte* p = pathZ)
+        {
+            if (Libc.Statx(Libc.AT_FDCWD, p, 0, Libc.STATX_BASIC_STATS, &buffer) != 0)
+            {
+                ownership = default;
+                errno = Marshal.GetLastPInvokeError();
+                return false;
+            }
+        }
+
+        ownership = new FileOwnership(buffer.Uid, buffer.Gid, (UnixFileMode)(buffer.Mode & 0xfff));
+        errno = 0;
+        return true;
+    }
+}

@@ -1,0 +1,30 @@
+using System.Runtime.InteropServices;
+
+namespace Tinyfence.Interop;
+
+internal static unsafe partial class Libc
+{
+    public const int AT_FDCWD = -100;
+    public const uint STATX_BASIC_STATS = 0x7ff;
+
+    // statx has one layout on every architecture, unlike struct stat; glibc (2.28+, and the one
+    // linked into the static binary) emulates it with fstatat on kernels older than 4.11.
+    [LibraryImport(Library, EntryPoint = "statx", SetLastError = true)]
+    public static partial int Statx(int directoryFd, byte* path, int flags, uint mask, StatxBuffer* buffer);
+
+    [LibraryImport(Library, EntryPoint = "geteuid")]
+    public static partial uint GetEffectiveUid();
+
+    /// <summary>The head of <c>struct statx</c> (256 bytes in all) up to the fields used here.</summary>
+    [StructLayout(LayoutKind.Sequential, Size = 256)]
+    public struct StatxBuffer
+    {
+        public uint Mask;
+        public uint BlockSize;
+        public ulong Attributes;
+        public uint LinkCount;
+        public uint Uid;
+        public uint Gid;
+        public ushort Mode;
+    }
+}

@@ -1,1 +1,0 @@
-namespace Tinyfence; internal static class Program { private static int Main(string[] args) => 0; }

@@ -1,0 +1,18 @@
+using Tinyfence.Config;
+using Tinyfence.Rules.Sources;
+
+namespace Tinyfence.Rules;
+
+/// <summary>A config compiled for checking: its rules, the sources they read, and the reading slots.</summary>
+public sealed class RuleSet(Settings settings, CompiledRule[] rules, MetricSource[] sources, CpuSource? cpu, int slotCount)
+{
+    public Settings Settings { get; } = settings;
+
+    public CompiledRule[] Rules { get; } = rules;
+
+    public MetricSource[] Sources { get; } = sources;
+
+    public CpuSource? Cpu { get; } = cpu;
+
+    public int SlotCount { get; } = slotCount;
+}
