@@ -17,15 +17,14 @@ public static class CheckCommand
         var source = new ConfigSource(line.ConfigFiles);
         var diagnostics = new DiagnosticBag();
         TinyfenceConfig? config = source.Load(diagnostics);
-        foreach (Diagnostic diagnostic in diagnostics.Items)
+        foreach (Diagnostic diagnostic in diagnostics.InReadingOrder())
         {
             errors.WriteLine(diagnostic.ToString());
         }
 
         if (config is null)
         {
-            int count = diagnostics.Items.Count(d => d.Severity == DiagnosticSeverity.Error);
-            errors.WriteLine($"{source.Describe()}: {count} error(s)");
+                        errors.WriteLine($"{source.Describe()}: {diagnostics.ErrorCount} error(s)");
             return ExitCodes.Config;
         }
 

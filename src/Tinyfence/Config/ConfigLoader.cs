@@ -241,7 +241,7 @@ public sealed class ConfigLoader
             return true;
         }
 
-        _diagnostics.Error(value.Location, $"expected {(positive ? "a positive " : "")}{DurationSyntax.Expected}, found {value.Describe()}");
+        _diagnostics.Error(value.Location, $"expected {(positive ? "a positive " : "a ")}{DurationSyntax.Expected}, found {value.Describe()}");
         duration = default;
         return false;
     }

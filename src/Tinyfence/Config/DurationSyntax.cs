@@ -8,7 +8,7 @@ namespace Tinyfence.Config;
 /// </summary>
 public static class DurationSyntax
 {
-    public const string Expected = "a duration such as 30, 30s, 500ms, 5m, 2h or 1d";
+    public const string Expected = "duration such as 30, 30s, 500ms, 5m, 2h or 1d";
 
     public static bool TryParse(string text, out TimeSpan duration)
     {

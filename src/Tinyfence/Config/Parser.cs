@@ -42,6 +42,7 @@ public sealed partial class Parser
         var content = new FileContent();
         while (Current.Kind != TokenKind.EndOfFile)
         {
+            int statementStart = _index;
             try
             {
                 ParseStatement(content);
@@ -49,7 +50,8 @@ public sealed partial class Parser
             catch (SyntaxError error)
             {
                 _diagnostics.Error(error.Location, error.Message);
-                SkipToNextStatement();
+                NoteRunawayString();
+                SkipToNextStatement(statementStart, error.Location);
             }
         }
 
@@ -117,9 +119,33 @@ public sealed partial class Parser
         }
     }
 
-    private void SkipToNextStatement()
+    // A string may span lines (a command can be a whole script), so a lost closing quote swallows
+    // text up to the next quote and the error shows up later. Point back at such a string.
+    private void NoteRunawayString()
     {
-        Take();
+        for (int i = _index; i >= Math.Max(0, _index - 3); i--)
+        {
+            Token token = _tokens[i];
+            int newlines = token.Kind == TokenKind.String ? token.Text.Count(c => c == '\n') : 0;
+            if (newlines > 0)
+            {
+                _diagnostics.Note(token.Location, $"this string runs over {newlines + 1} lines, to line {token.Location.Line + newlines}: is its closing quote missing?");
+                return;
+            }
+        }
+    }
+
+    // Resume at the next statement keyword from the error on: the token that caused the error
+    // may itself begin the next rule (a missing '}' is found at the next 'rule').
+    private void SkipToNextStatement(int statementStart, SourceLocation errorAt)
+    {
+        int resume = _index;
+        while (resume > statementStart + 1 && _tokens[resume].Location != errorAt)
+        {
+            resume--;
+        }
+
+        _index = _tokens[resume].Location == errorAt ? Math.Max(resume, statementStart + 1) : _index;
         while (Current.Kind != TokenKind.EndOfFile && !Keywords.StartsStatement(Current))
         {
             Take();
@@ -281,7 +307,7 @@ public sealed partial class Parser
         Token token = Take();
         if (token.Kind != TokenKind.Number || !DurationSyntax.TryParse(token.Text, out TimeSpan value) || (positive && value <= TimeSpan.Zero))
         {
-            throw Expected($"{(positive ? "a positive " : "")}{DurationSyntax.Expected} {where}", token);
+            throw Expected($"{(positive ? "a positive " : "a ")}{DurationSyntax.Expected} {where}", token);
         }
 
         return value;

@@ -122,7 +122,7 @@ public sealed class Daemon : IDisposable
     {
         var diagnostics = new DiagnosticBag();
         TinyfenceConfig? config = _source.Load(diagnostics);
-        foreach (Diagnostic diagnostic in diagnostics.Items)
+        foreach (Diagnostic diagnostic in diagnostics.InReadingOrder())
         {
             _log.Write(diagnostic.Severity switch
             {
@@ -135,8 +135,7 @@ public sealed class Daemon : IDisposable
         string outcome = when == "reload" ? "reload rejected: the previous rules keep running" : "not started";
         if (config is null)
         {
-            int errors = diagnostics.Items.Count(d => d.Severity == DiagnosticSeverity.Error);
-            _log.Error($"{outcome}: {errors} error(s) in the config");
+                        _log.Error($"{outcome}: {diagnostics.ErrorCount} error(s) in the config");
             return null;
         }
 
