@@ -18,6 +18,8 @@ public sealed class CompiledRule
         UsesCpu = usesCpu;
         StepMs = (long)step.TotalMilliseconds;
         NameUtf8 = Encoding.UTF8.GetBytes(definition.Name);
+        TriggerActions = [.. definition.Actions];
+        RecoveryActions = definition.Recovery is { } recoveryClause ? [.. recoveryClause.Actions] : [];
     }
 
     public Rule Definition { get; }
@@ -32,6 +34,11 @@ public sealed class CompiledRule
     public ConditionProgram? Recovery { get; }
 
     public bool HasRecovery => Definition.Recovery is not null;
+
+    /// <summary>The actions as arrays: the tick walks them without an enumerator allocation.</summary>
+    public RuleAction[] TriggerActions { get; }
+
+    public RuleAction[] RecoveryActions { get; }
 
     /// <summary>Indexes into <see cref="RuleSet.Sources"/> of what a check of this rule reads.</summary>
     public int[] Sources { get; }

@@ -14,7 +14,7 @@ public sealed partial class RuleEngine
     private void Fire(CompiledRule rule, RuleState state, RuleEvent ruleEvent, bool includeOnce)
     {
         bool recovering = ruleEvent == RuleEvent.Recover;
-        IReadOnlyList<RuleAction> actions = recovering ? rule.Definition.Recovery!.Actions : rule.Definition.Actions;
+        RuleAction[] actions = recovering ? rule.RecoveryActions : rule.TriggerActions;
         RuleAction? command = null;
         bool acted = false;
         foreach (RuleAction action in actions)

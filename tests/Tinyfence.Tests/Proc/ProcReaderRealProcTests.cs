@@ -1,0 +1,103 @@
+using Tinyfence.Proc;
+
+namespace Tinyfence.Tests.Proc;
+
+/// <summary>Sanity checks against the /proc of the machine running the tests.</summary>
+public class ProcReaderRealProcTests
+{
+    [Fact]
+    public void ReadsPlausibleFiguresFromThisMachine()
+    {
+        using var reader = new ProcReader();
+
+        Assert.Equal(ReadResult.Ok, reader.ReadMemInfo(out MemInfo m));
+        Assert.True(m.MemTotalKiB > 0);
+        Assert.True(m.MemFreeKiB <= m.MemTotalKiB);
+        Assert.True(m.SwapFreeKiB <= m.SwapTotalKiB);
+
+        Assert.Equal(ReadResult.Ok, reader.ReadLoadAverage(out LoadAverage la));
+        Assert.True(la.One >= 0 && la.Five >= 0 && la.Fifteen >= 0);
+
+        Assert.Equal(ReadResult.Ok, reader.ReadCpuTimes(out CpuTimes cpu));
+        Assert.True(cpu.Total > 0);
+        Assert.True(cpu.Busy <= cpu.Total);
+    }
+
+    [Fact]
+    public void CountsProcessesIncludingThisOne()
+    {
+        using var reader = new ProcReader();
+        Assert.Equal(ReadResult.Ok, reader.CountProcesses(ProcessFilter.All, out int all));
+        Assert.True(all > 0);
+
+        var mine = new ProcessFilter([GetEffectiveUid()], ProcessStates.Any);
+        Assert.Equal(ReadResult.Ok, reader.CountProcesses(mine, out int owned));
+        Assert.InRange(owned, 1, all);
+
+        // A running test has at least one runnable or sleeping process: itself.
+        Assert.Equal(ReadResult.Ok, reader.CountProcesses(new ProcessFilter([], ProcessStates.Running | ProcessStates.Sleeping), out int active));
+        Assert.InRange(active, 1, all);
+    }
+
+    [Fact]
+    public void PressureIsReadOrReportedAsAbsent()
+    {
+        using var reader = new ProcReader();
+        foreach (PressureResource resource in Enum.GetValues<PressureResource>())
+        {
+            ReadResult result = reader.ReadPressure(resource, out Pressure p);
+            Assert.True(result.Status is ReadStatus.Ok or ReadStatus.Missing or ReadStatus.Unsupported, result.Describe());
+            if (result.IsOk)
+            {
+                Assert.InRange(p.SomeAvg10, 0, 100);
+            }
+        }
+    }
+
+    [Fact]
+    public void CountsEstablishedConnectionsOrReportsTheTablesMissing()
+    {
+        using var reader = new ProcReader();
+        int[] counts = new int[1];
+        ReadResult result = reader.CountEstablished([22], counts);
+        Assert.True(result.Status is ReadStatus.Ok or ReadStatus.Missing, result.Describe());
+        Assert.True(counts[0] >= 0);
+    }
+
+    [Fact]
+    public void CountsLiveLoopbackConnectionsAcrossManyKernelPages()
+    {
+        // 300 connections make the accepted (server) side alone about 45 KB of /proc/net/tcp:
+        // a dozen seq_file pages. The client ends have ephemeral local ports and must not count.
+        const int Connections = 300;
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start(Connections);
+        ushort port = (ushort)((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+        var sockets = new List<IDisposable>();
+        try
+        {
+            for (int i = 0; i < Connections; i++)
+            {
+                var client = new System.Net.Sockets.TcpClient();
+                sockets.Add(client);
+                client.Connect(System.Net.IPAddress.Loopback, port);
+                sockets.Add(listener.AcceptSocket());
+            }
+
+            using var reader = new ProcReader();
+            int[] counts = new int[1];
+            Assert.Equal(ReadResult.Ok, reader.CountEstablished([port], counts));
+            Assert.Equal(Connections, counts[0]);
+        }
+        finally
+        {
+            sockets.ForEach(static s => s.Dispose());
+        }
+    }
+
+    private static uint GetEffectiveUid()
+    {
+        Assert.True(PidStatusParser.TryParseEffectiveUid(File.ReadAllBytes("/proc/self/status"), out uint uid));
+        return uid;
+    }
+}

@@ -1,0 +1,45 @@
+using Tinyfence.Rules;
+using Tinyfence.Tests.Support;
+
+namespace Tinyfence.Tests.Rules;
+
+public class RuleReloadTests
+{
+    [Fact]
+    public void ALatchedRuleStaysLatchedAcrossAReload()
+    {
+        using var h = new EngineHarness("rule 'apache' { la1 >= 10 } log once until { la1 <= 2 } log");
+        h.Proc.SetLoad(12);
+        h.Tick(0);
+        Assert.Equal(RulePhase.Tripped, h.Engine.StateOf("apache").Phase);
+
+        // The new config changes the thresholds and adds a rule; "apache" keeps its state.
+        h.Reload("rule 'apache' { la1 >= 11 } log once until { la1 <= 3 } log\nrule 'new' { la1 >= 0 } log");
+        h.Proc.SetLoad(2.5);
+        h.Tick(10_000);
+        Assert.Equal(["rule \"apache\" fired: la1=12.00", "rule \"apache\" recovered: la1=2.50"], h.Lines("rule \"apache\""));
+        Assert.Equal(RulePhase.Armed, h.Engine.StateOf("apache").Phase);
+    }
+
+    [Fact]
+    public void OnceStateSurvivesAReloadSoTheCommandDoesNotRunTwice()
+    {
+        using var h = new EngineHarness("rule 'warn' { la1 >= 8 } log once");
+        h.Proc.SetLoad(9);
+        h.Tick(0);
+        h.Reload("rule 'warn' { la1 >= 8 } log once step 5");
+        h.Tick(10_000);
+        Assert.Equal(1, h.Count("fired"));
+    }
+
+    [Fact]
+    public void ARenamedRuleStartsFresh()
+    {
+        using var h = new EngineHarness("rule 'warn' { la1 >= 8 } log once");
+        h.Proc.SetLoad(9);
+        h.Tick(0);
+        h.Reload("rule 'warning' { la1 >= 8 } log once");
+        h.Tick(10_000);
+        Assert.Equal(2, h.Count("fired"));
+    }
+}

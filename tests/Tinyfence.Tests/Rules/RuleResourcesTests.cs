@@ -1,0 +1,126 @@
+using Tinyfence.Tests.Support;
+
+namespace Tinyfence.Tests.Rules;
+
+/// <summary>Every resource against the figures of the fixture trees (fixtures/proc/README.md).</summary>
+public class RuleResourcesTests
+{
+    private static List<string> FiredOnce(string fixture, string condition)
+    {
+        using var h = new EngineHarness($"rule 'r' {{ {condition} }} log", fixture);
+        h.Tick(0);
+        return h.Lines("rule \"r\" fired");
+    }
+
+    [Theory]
+    [InlineData("overloaded", "la1 >= 12.5 and la5 == 7.2 and la15 < 3.2", "la1=12.50 la5=7.20 la15=3.10")]
+    // sysfence's memfree is MemFree + Buffers + Cached: 221184 KiB = 216 MiB.
+    [InlineData("overloaded", "memfree == 226492416", "memfree=216M")]
+    [InlineData("overloaded", "memused > 7G", "memused=7.4G")]
+    [InlineData("overloaded", "memavail < 150M", "memavail=148M")]
+    [InlineData("overloaded", "memavail < 2%", "memavail=1.9%")]
+    [InlineData("overloaded", "swapused > 90%", "swapused=93.7%")]
+    [InlineData("overloaded", "swapfree <= 128M", "swapfree=128M")]
+    [InlineData("overloaded", "pressure memory full avg10 > 48", "pressure memory full avg10=48.8%")]
+    [InlineData("overloaded", "pressure cpu some avg300 > 41", "pressure cpu some avg300=41.1%")]
+    [InlineData("overloaded", "pressure io > 55", "pressure io some avg10=55.1%")]
+    [InlineData("idle", "tcpconn 80 == 4 and tcpconn 443 == 4 and tcpconn 8080 == 0", "tcpconn 80=4 tcpconn 443=4 tcpconn 8080=0")]
+    [InlineData("idle", "nproc == 11", "nproc=11")]
+    [InlineData("idle", "nproc \"www-data\" zombie == 1", "nproc \"www-data\" zombie=1")]
+    [InlineData("overloaded", "nproc 33 uninterruptible == 2", "nproc 33 uninterruptible=2")]
+    [InlineData("overloaded", "nproc uninterruptible, zombie == 4", "nproc uninterruptible, zombie=4")]
+    public void ReadsEachResourceFromItsProcFile(string fixture, string condition, string readings)
+    {
+        Assert.Equal([$"rule \"r\" fired: {readings}"], FiredOnce(fixture, condition));
+    }
+
+    [Fact]
+    public void ContainerFiguresAreClampedNotAbsurd()
+    {
+        // MemFree + Buffers + Cached exceeds MemTotal in the container fixture: used is 0, not negative.
+        Assert.Single(FiredOnce("container", "memused == 0 and memused == 0%"));
+        Assert.Single(FiredOnce("container", "swapused == 0% and swapfree == 100%"));
+    }
+
+    [Fact]
+    public void OldKernelWithoutMemAvailableFallsBackAndSaysSo()
+    {
+        using var h = new EngineHarness("rule 'r' { memavail >= 0 } log", "old-kernel");
+        h.Tick(0);
+        h.Tick(10_000);
+        Assert.Equal(2, h.Count("fired"));
+        Assert.Single(h.Lines("no MemAvailable"));
+    }
+
+    [Fact]
+    public void MissingPressureFileIsUnknownNotACrashAndIsReportedOnce()
+    {
+        using var h = new EngineHarness("rule 'r' { pressure memory > 1 } log\nrule 'other' { not pressure memory > 1 } log", "old-kernel");
+        for (int i = 0; i < 5; i++)
+        {
+            h.Tick(i * 10_000);
+        }
+
+        // Unknown is neither true nor false: neither the rule nor its negation fires.
+        Assert.Equal(0, h.Count("fired"));
+        Assert.Single(h.Lines("/proc/pressure/memory: unavailable"));
+    }
+
+    [Fact]
+    public void AnUnknownReadingDoesNotHideATrueAlternative()
+    {
+        using var h = new EngineHarness("rule 'r' { pressure memory > 1 or la1 >= 0 } log", "old-kernel");
+        h.Tick(0);
+        Assert.StartsWith("rule \"r\" fired: pressure memory some avg10=unavailable la1=", Assert.Single(h.Lines("fired")), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void AFileThatComesBackIsReadAgainAndReported()
+    {
+        using var h = new EngineHarness("rule 'r' { pressure io > 0.3 } log");
+        string saved = File.ReadAllText(Path.Combine(h.Proc.Root, "pressure", "io"));
+        h.Proc.Delete("pressure/io");
+        h.Tick(0);
+        h.Proc.Write("pressure/io", saved);
+        h.Tick(10_000);
+        Assert.Single(h.Lines("unavailable"));
+        Assert.Single(h.Lines("readable again"));
+        Assert.Equal(1, h.Count("fired"));
+    }
+
+    [Fact]
+    public void CpuPercentagesAreMeasuredOverTheRulesOwnStep()
+    {
+        using var h = new EngineHarness("rule 'r' { cpu >= 0 } log");
+        // Between the baseline (taken when the engine starts) and this check: 100 jiffies, 75 busy, 20 iowait.
+        string stat = File.ReadAllText(Path.Combine(h.Proc.Root, "stat"));
+        h.Proc.Write("stat", stat.Replace("cpu  1287431 2214 412876 93876121 20143", "cpu  1287506 2214 412876 93876126 20163", StringComparison.Ordinal));
+        h.Tick(0);
+        Assert.Equal(["rule \"r\" fired: cpu=75.0%"], h.Lines("fired"));
+    }
+
+    [Fact]
+    public void CpuWithNoTimePassedIsUnknown()
+    {
+        using var h = new EngineHarness("rule 'r' { cpu >= 0 or iowait >= 0 } log");
+        h.Tick(0);
+        Assert.Equal(0, h.Count("fired"));
+    }
+
+    [Fact]
+    public void SpaceIsReadFromTheRealFileSystem()
+    {
+        using var h = new EngineHarness("rule 'r' { spaceavail \"/\" >= 0 and spaceused \"/\" <= 100% } log");
+        h.Tick(0);
+        Assert.Single(h.Lines("fired: spaceavail \"/\"="));
+    }
+
+    [Fact]
+    public void SpaceOfAMissingPathIsUnavailable()
+    {
+        using var h = new EngineHarness("rule 'r' { spacefree \"/no/such/dir\" >= 0 } log");
+        h.Tick(0);
+        Assert.Equal(0, h.Count("fired"));
+        Assert.Single(h.Lines("statvfs(\"/no/such/dir\"): unavailable"));
+    }
+}

@@ -1,0 +1,64 @@
+using Tinyfence.Actions;
+using Tinyfence.Config;
+using Tinyfence.Logging;
+using Tinyfence.Proc;
+using Tinyfence.Rules;
+
+namespace Tinyfence.Tests.Support;
+
+/// <summary>A rule engine over a fake /proc tree, with the real command runner and a captured log.</summary>
+internal sealed class EngineHarness : IDisposable
+{
+    private readonly ProcReader _reader;
+
+    public EngineHarness(string configText, string fixture = "idle", IReadOnlyDictionary<string, RuleState>? carried = null, FakeProcTree? proc = null)
+    {
+        Proc = proc ?? new FakeProcTree(fixture);
+        Sink = new MemorySink();
+        Log = new Logger(Sink);
+        _reader = new ProcReader(Proc.Root);
+        Commands = new CommandRunner(Log, TimeSpan.FromSeconds(1));
+        Engine = Build(configText, carried);
+    }
+
+    public FakeProcTree Proc { get; }
+
+    public MemorySink Sink { get; }
+
+    public Logger Log { get; }
+
+    public CommandRunner Commands { get; }
+
+    public RuleEngine Engine { get; private set; }
+
+    /// <summary>Replaces the engine as a SIGHUP reload does: new rules, states carried by name.</summary>
+    public void Reload(string configText) => Engine = Build(configText, Engine.States);
+
+    public long Tick(long nowMs) => Engine.Tick(nowMs);
+
+    public List<string> Lines(string containing) =>
+        [.. Sink.Lines.Select(l => l.Text).Where(t => t.Contains(containing, StringComparison.Ordinal))];
+
+    public int Count(string containing) => Lines(containing).Count;
+
+    public void WaitForCommands()
+    {
+        Assert.True(Commands.WaitForAll(TimeSpan.FromSeconds(20)), "commands still running");
+        // The exit callback runs on the supervisor thread just before WaitForAll sees it finished.
+        SpinWait.SpinUntil(() => !Engine.AnyCommandRunning, TimeSpan.FromSeconds(5));
+    }
+
+    public void Dispose()
+    {
+        Commands.Dispose();
+        _reader.Dispose();
+        Proc.Dispose();
+    }
+
+    private RuleEngine Build(string configText, IReadOnlyDictionary<string, RuleState>? carried)
+    {
+        TinyfenceConfig config = TestConfig.LoadValid(configText);
+        RuleSet set = RuleCompiler.Compile(config, Log);
+        return new RuleEngine(set, _reader, Log, Commands, carried);
+    }
+}
