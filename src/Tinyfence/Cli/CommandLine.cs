@@ -18,6 +18,8 @@ public sealed class CommandLine
 
     public bool Builtin { get; private set; }
 
+    public bool DryRun { get; private set; }
+
     public static readonly string[] Verbs = ["run", "check", "version", "help"];
 
     /// <summary>Parses; on a mistake returns null and says what was wrong in <paramref name="error"/>.</summary>
@@ -60,6 +62,9 @@ public sealed class CommandLine
                     break;
                 case "--syslog":
                     line.Syslog = true;
+                    break;
+                case "--dry-run":
+                    line.DryRun = true;
                     break;
                 case "--builtin":
                     line.Builtin = true;

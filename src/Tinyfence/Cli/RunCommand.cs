@@ -15,8 +15,8 @@ public static class RunCommand
             log.Notice("no config file given: using the built-in rules, which only log (see: tinyfence check --builtin)");
         }
 
-        using var daemon = new Daemon(source, line.ProcRoot, log, line.Syslog);
-        if (!daemon.Start())
+        using var daemon = new Daemon(source, line.ProcRoot, log, line.Syslog, line.DryRun);
+        if (!daemon.Start(handleSignals: !line.Once))
         {
             return ExitCodes.Config;
         }

@@ -3,7 +3,7 @@ namespace Tinyfence.Cli;
 public static class Usage
 {
     public const string Text = """
-        usage: tinyfence [run] [-c FILE]... [FILE]... [--proc-root DIR] [--once] [--syslog]
+        usage: tinyfence [run] [-c FILE]... [FILE]... [--proc-root DIR] [--once] [--dry-run] [--syslog]
                tinyfence check [-c FILE]... [FILE]... | check --builtin
                tinyfence --version | --help
 
@@ -12,6 +12,7 @@ public static class Usage
                  that only log.
           --once        check every rule once, wait for the commands started, exit
           --proc-root   read another /proc (a fixture tree, or the host's from a container)
+          --dry-run     log the commands rules would run instead of running them
           --syslog      log to syslog (/dev/log) instead of stderr
         check    validate the config files: every error as FILE:LINE:COL, exit status 78;
                  on success print the rules as understood, grouping made explicit

@@ -16,13 +16,16 @@ public sealed class Daemon : IDisposable
     private readonly ConfigSource _source;
     private readonly Logger _log;
     private readonly bool _forceSyslog;
+    private readonly bool _dryRun;
     private readonly ProcReader _reader;
     private readonly ManualResetEventSlim _wake = new(false);
+    private SignalListener? _signals;
     private CommandRunner? _commands;
     private RuleEngine? _engine;
 
-    public Daemon(ConfigSource source, string procRoot, Logger log, bool forceSyslog)
+    public Daemon(ConfigSource source, string procRoot, Logger log, bool forceSyslog, bool dryRun)
     {
+        _dryRun = dryRun;
         _source = source;
         _log = log;
         _forceSyslog = forceSyslog;
@@ -30,8 +33,15 @@ public sealed class Daemon : IDisposable
     }
 
     /// <summary>Loads the config and builds the engine; false (with the errors logged) if it cannot start.</summary>
-    public bool Start()
+    /// <param name="handleSignals">Take over SIGHUP, SIGTERM and SIGINT from here on (not for --once).</param>
+    public bool Start(bool handleSignals)
     {
+        if (handleSignals)
+        {
+            // Before anything slow: a SIGTERM during start-up must stop the daemon cleanly too.
+            _signals = new SignalListener(_wake);
+        }
+
         RuleSet? set = LoadRuleSet("start");
         if (set is null)
         {
@@ -40,7 +50,7 @@ public sealed class Daemon : IDisposable
 
         LogSetup.Apply(_log, set.Settings, _forceSyslog);
         _commands = new CommandRunner(_log, set.Settings.KillGrace);
-        _engine = new RuleEngine(set, _reader, _log, _commands, carried: null, onCommandExit: _wake.Set);
+        _engine = new RuleEngine(set, _reader, _log, _commands, carried: null, _wake.Set, _dryRun);
         _log.Notice($"tinyfence {VersionInfo.Version} started: {set.Rules.Length} rules from {_source.Describe()}, reading {_reader.Root}");
         return true;
     }
@@ -62,7 +72,7 @@ public sealed class Daemon : IDisposable
     /// <summary>The main loop, until SIGTERM or SIGINT.</summary>
     public void Run()
     {
-        using var signals = new SignalListener(_wake);
+        SignalListener signals = _signals ?? throw new InvalidOperationException("Start(handleSignals: true) first");
         while (!signals.StopRequested)
         {
             _wake.Reset();
@@ -85,6 +95,7 @@ public sealed class Daemon : IDisposable
 
     public void Dispose()
     {
+        _signals?.Dispose();
         _commands?.Dispose();
         _reader.Dispose();
         _wake.Dispose();
@@ -114,7 +125,7 @@ public sealed class Daemon : IDisposable
         int kept = set.Rules.Count(r => states.ContainsKey(r.Name));
         LogSetup.Apply(_log, set.Settings, _forceSyslog);
         _commands!.KillGrace = set.Settings.KillGrace;
-        _engine = new RuleEngine(set, _reader, _log, _commands, states, _wake.Set);
+        _engine = new RuleEngine(set, _reader, _log, _commands, states, _wake.Set, _dryRun);
         _log.Notice($"reloaded: {set.Rules.Length} rules, {kept} kept their state");
     }
 

@@ -1,13 +1,16 @@
 namespace Tinyfence.Logging;
 
 /// <summary>
-/// Foreground logging, systemd style: one line per message with a severity prefix that journald
-/// understands (<c>&lt;4&gt;</c>), no timestamp (the journal or the terminal adds its own) unless asked.
+/// Foreground logging, systemd style: one line per message, no timestamp (the journal adds its
+/// own) unless asked. Under systemd (JOURNAL_STREAM set) each line starts with the severity in
+/// the form journald reads, <c>&lt;4&gt;</c>; on a terminal lines are left as they are, since the
+/// messages say themselves what is an error.
 /// </summary>
 public sealed class StderrSink : LogSink
 {
     private readonly Stream _stderr;
     private readonly bool _timestamps;
+    private readonly bool _journal = Environment.GetEnvironmentVariable("JOURNAL_STREAM") is not null;
     private readonly byte[] _line = new byte[Logger.MaxLineBytes + 64];
 
     public StderrSink(bool timestamps = false, Stream? output = null)
@@ -27,14 +30,13 @@ public sealed class StderrSink : LogSink
             length += written;
         }
 
-        ReadOnlySpan<byte> prefix = level switch
+        if (_journal)
         {
-            LogLevel.Error => "error: "u8,
-            LogLevel.Warning => "warning: "u8,
-            _ => default,
-        };
-        prefix.CopyTo(line[length..]);
-        length += prefix.Length;
+            line[length++] = (byte)'<';
+            line[length++] = (byte)('0' + (int)level);
+            line[length++] = (byte)'>';
+        }
+
         message.CopyTo(line[length..]);
         length += message.Length;
         line[length++] = (byte)'\n';

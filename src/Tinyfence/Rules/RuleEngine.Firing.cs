@@ -49,7 +49,16 @@ public sealed partial class RuleEngine
         _line.Build(rule.NameUtf8, recovering ? "recovered"u8 : "fired"u8, displays, _readings);
         _log.Write(LogLevel.Notice, _line.Line);
 
-        if (command is not null)
+        if (command is null)
+        {
+            return;
+        }
+
+        if (_dryRun)
+        {
+            _log.Notice($"{rule.Name}: would run {ConfigFormatter.QuoteCommand(command.Command!)} (dry run)");
+        }
+        else
         {
             StartCommand(rule, state, ruleEvent, command.Command!);
         }

@@ -18,6 +18,7 @@ public sealed partial class RuleEngine
     private readonly Logger _log;
     private readonly CommandRunner _commands;
     private readonly Action? _onCommandExit;
+    private readonly bool _dryRun;
     private readonly RuleState[] _states;
     private readonly Readings _readings;
     private readonly bool[] _sampled;
@@ -25,9 +26,11 @@ public sealed partial class RuleEngine
 
     /// <param name="carried">States of a previous engine by rule name (a reload); rules found there keep theirs.</param>
     /// <param name="onCommandExit">Called on a command's supervisor thread when it ends, to wake the main loop.</param>
+    /// <param name="dryRun">Log the commands that would run instead of running them.</param>
     public RuleEngine(RuleSet set, ProcReader reader, Logger log, CommandRunner commands,
-        IReadOnlyDictionary<string, RuleState>? carried = null, Action? onCommandExit = null)
+        IReadOnlyDictionary<string, RuleState>? carried = null, Action? onCommandExit = null, bool dryRun = false)
     {
+        _dryRun = dryRun;
         _set = set;
         _reader = reader;
         _log = log;

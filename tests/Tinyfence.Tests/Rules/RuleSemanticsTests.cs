@@ -41,12 +41,13 @@ public class RuleSemanticsTests
         string marker = Path.GetTempFileName();
         using var h = new EngineHarness($"rule 'hot' {{ la1 > 5 }} run once 'echo ran >> {marker}' log");
         h.Proc.SetLoad(6);
-        for (int i = 0; i < 3; i++)
+        for (int i = 0; i < 4; i++)
         {
             h.Tick(i * Step);
             h.WaitForCommands();
         }
 
+        // Checked at 0, 20 and 30 s: at 10 s the rule waits a step after its command ended.
         Assert.Equal(3, h.Count("rule \"hot\" fired"));
         Assert.Equal(["ran"], File.ReadAllLines(marker));
         File.Delete(marker);

@@ -1,0 +1,129 @@
+using Tinyfence.Tests.Support;
+
+namespace Tinyfence.Tests.Hosting;
+
+/// <summary>The daemon as a real process: reload on SIGHUP, clean stop on SIGTERM, --once, --dry-run.</summary>
+public sealed class DaemonProcessTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("tinyfence-daemon-").FullName;
+    private readonly FakeProcTree _proc = new("idle");
+
+    public void Dispose()
+    {
+        _proc.Dispose();
+        Directory.Delete(_dir, recursive: true);
+    }
+
+    private string Config(string text)
+    {
+        string path = Path.Combine(_dir, "tinyfence.conf");
+        File.WriteAllText(path, text);
+        return path;
+    }
+
+    [Fact]
+    public void ReloadWithABrokenConfigKeepsTheOldRulesAndSaysWhere()
+    {
+        string config = Config("rule 'beat' { la1 >= 0 } log step 200ms");
+        using var daemon = new DaemonProcess("run", "-c", config, "--proc-root", _proc.Root);
+        daemon.WaitFor("rule \"beat\" fired");
+
+        File.WriteAllText(config, "rule 'beat' { la1 >= 0 } log step 200ms\nrule 'bad' { la2 > 1 } log\n");
+        daemon.Signal(DaemonProcess.SIGHUP);
+        daemon.WaitFor($"{config}:2:14: error: expected a resource");
+        daemon.WaitFor("reload rejected: the previous rules keep running");
+        int firedBefore = daemon.Lines.Count(l => l.Contains("rule \"beat\" fired", StringComparison.Ordinal));
+        daemon.WaitFor("rule \"beat\" fired", firedBefore + 2);
+
+        daemon.Signal(DaemonProcess.SIGTERM);
+        Assert.Equal(0, daemon.WaitForExit());
+    }
+
+    [Fact]
+    public void ReloadKeepsALatchedRuleLatched()
+    {
+        _proc.SetLoad(12);
+        string config = Config("rule 'apache' { la1 >= 10 } log once until { la1 <= 2 } log\nset step 200ms");
+        using var daemon = new DaemonProcess("run", "-c", config, "--proc-root", _proc.Root);
+        daemon.WaitFor("rule \"apache\" fired");
+
+        File.WriteAllText(config, "rule 'apache' { la1 >= 10 } log once until { la1 <= 3 } log\nrule 'new' { la1 >= 0 } log once\nset step 200ms");
+        daemon.Signal(DaemonProcess.SIGHUP);
+        daemon.WaitFor("reloaded: 2 rules, 1 kept their state");
+        _proc.SetLoad(2.5);
+        daemon.WaitFor("rule \"apache\" recovered: la1=2.50");
+        Assert.Equal(1, daemon.Lines.Count(l => l.Contains("rule \"apache\" fired", StringComparison.Ordinal)));
+
+        daemon.Signal(DaemonProcess.SIGTERM);
+        Assert.Equal(0, daemon.WaitForExit());
+    }
+
+    [Fact]
+    public void SigtermLetsARunningCommandFinish()
+    {
+        string marker = Path.Combine(_dir, "finished");
+        string config = Config($"rule 'slow' {{ la1 >= 0 }} run once 'sleep 1; echo done > {marker}'");
+        using var daemon = new DaemonProcess("run", "-c", config, "--proc-root", _proc.Root);
+        daemon.WaitFor("slow: started");
+        daemon.Signal(DaemonProcess.SIGTERM);
+        Assert.Equal(0, daemon.WaitForExit());
+        Assert.Equal("done", File.ReadAllText(marker).Trim());
+        Assert.Contains("waiting for 1 running command", daemon.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void OnceChecksEveryRuleAndExits()
+    {
+        (int code, string output) = DaemonProcess.Run("run", "--once", "--dry-run", "--proc-root", Repo.Fixture("proc", "overloaded"),
+            "-c", Repo.Fixture("configs", "good", "seed-fixed.conf"));
+        Assert.Equal(0, code);
+        Assert.Contains("rule \"ApacheStop\" fired: la1=12.50 la5=7.20", output, StringComparison.Ordinal);
+        Assert.Contains("ApacheStop: would run '/etc/init.d/apache2 stop;' (dry run)", output, StringComparison.Ordinal);
+        Assert.Contains("rule \"warning\" fired: la1=12.50", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("ApacheStart", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void SeedConfigOnAnIdleMachineOnlyStartsApache()
+    {
+        (int code, string output) = DaemonProcess.Run("--once", "--dry-run", "--proc-root", Repo.Fixture("proc", "idle"),
+            Repo.Fixture("configs", "good", "seed-fixed.conf"));
+        Assert.Equal(0, code);
+        Assert.Contains("rule \"ApacheStart\" fired: la1=0.08", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("ApacheStop", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ABrokenConfigDoesNotStartAndExitsWithStatus78()
+    {
+        (int code, string output) = DaemonProcess.Run("run", "--once", "-c", Repo.Fixture("configs", "broken", "seed-as-posted.conf"));
+        Assert.Equal(78, code);
+        Assert.Contains("seed-as-posted.conf:3:1: error:", output, StringComparison.Ordinal);
+        Assert.Contains("not started: 1 error(s)", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void RootRefusesAConfigOthersCanWrite()
+    {
+        if (!Tinyfence.Hosting.ConfigSafety.IsRoot)
+        {
+            return; // the check applies to root only; CI runs as root
+        }
+
+        string config = Config("rule 'x' { la1 >= 0 } log");
+        File.SetUnixFileMode(config, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.OtherRead | UnixFileMode.OtherWrite);
+        (int code, string output) = DaemonProcess.Run("run", "--once", "-c", config, "--proc-root", _proc.Root);
+        Assert.Equal(78, code);
+        Assert.Contains("config file is writable by every user (mode 0606)", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void BuiltinRulesLogTheMachinesFigures()
+    {
+        (int code, string output) = DaemonProcess.Run("--once", "--proc-root", Repo.Fixture("proc", "overloaded"));
+        Assert.Equal(0, code);
+        Assert.Contains("using the built-in rules", output, StringComparison.Ordinal);
+        Assert.Contains("rule \"status\" fired: la1=12.50 memavail=148M", output, StringComparison.Ordinal);
+        Assert.Contains("rule \"memory-low\" fired: memavail=1.9% swapused=93.7%", output, StringComparison.Ordinal);
+    }
+}
