@@ -58,7 +58,17 @@ public sealed class ConfigLoader
 
     private void LoadFile(string path, SourceLocation? includedFrom)
     {
-        string fullPath = Path.GetFullPath(path);
+        string fullPath;
+        try
+        {
+            fullPath = Path.GetFullPath(path);
+        }
+        catch (ArgumentException e)
+        {
+            _diagnostics.Error(includedFrom ?? new SourceLocation(path, 1, 1), $"cannot read config file {Token.Quote(path, '\'')}: {e.Message}");
+            return;
+        }
+
         if (!_including.Add(fullPath))
         {
             _diagnostics.Error(includedFrom ?? new SourceLocation(path, 1, 1), $"'{path}' includes itself (an include cycle)");
@@ -122,6 +132,25 @@ public sealed class ConfigLoader
     // An include is relative to the including file; a '*' or '?' in its last part is a pattern,
     // matched in name order (like conf.d directories), and may match nothing.
     private string[] ExpandInclude(string fromFile, Token include)
+    {
+        if (include.Text.Length == 0 || include.Text.Contains('\0', StringComparison.Ordinal))
+        {
+            _diagnostics.Error(include.Location, $"cannot include {Token.Quote(include.Text, '"')}: not a file name");
+            return [];
+        }
+
+        try
+        {
+            return ExpandPattern(fromFile, include);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException)
+        {
+            _diagnostics.Error(include.Location, $"cannot include {Token.Quote(include.Text, '"')}: {e.Message}");
+            return [];
+        }
+    }
+
+    private string[] ExpandPattern(string fromFile, Token include)
     {
         string baseDirectory = Path.GetDirectoryName(Path.GetFullPath(fromFile)) ?? "/";
         string path = Path.Combine(baseDirectory, include.Text);

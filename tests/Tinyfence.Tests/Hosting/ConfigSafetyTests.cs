@@ -1,0 +1,59 @@
+using Tinyfence.Hosting;
+
+namespace Tinyfence.Tests.Hosting;
+
+/// <summary>Root refuses configs that other users could change (the checks apply whoever runs them).</summary>
+public sealed class ConfigSafetyTests : IDisposable
+{
+    private readonly string _dir;
+
+    public ConfigSafetyTests()
+    {
+        _dir = Directory.CreateTempSubdirectory("tinyfence-safety-").FullName;
+        File.SetUnixFileMode(_dir, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+    }
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    private string Config(UnixFileMode mode)
+    {
+        string path = Path.Combine(_dir, "t.conf");
+        File.WriteAllText(path, "rule 'x' { la1 > 1 } log");
+        File.SetUnixFileMode(path, mode);
+        return path;
+    }
+
+    private const UnixFileMode Rw = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+
+    [Fact]
+    public void AFileOnlyItsRootOwnerCanWriteIsSafe()
+    {
+        if (!ConfigSafety.IsRoot)
+        {
+            return; // a file made by a non-root test run is owned by that user: the owner check fires
+        }
+
+        Assert.Empty(ConfigSafety.Check([Config(Rw | UnixFileMode.GroupRead | UnixFileMode.OtherRead)]));
+    }
+
+    [Fact]
+    public void AWorldWritableFileIsRefused()
+    {
+        string path = Config(Rw | UnixFileMode.OtherWrite);
+        Assert.Contains(ConfigSafety.Check([path]), p => p.StartsWith($"{path}: config file is ", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void AWorldWritableDirectoryWithoutTheStickyBitIsRefused()
+    {
+        string path = Config(Rw);
+        File.SetUnixFileMode(_dir, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.OtherWrite | UnixFileMode.OtherExecute);
+        Assert.Contains(ConfigSafety.Check([path]), p => p == $"{_dir}: directory is writable by every user (mode 0703)" || p.StartsWith($"{_dir}: directory is owned", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void AStickyWorldWritableDirectoryLikeTmpIsAccepted()
+    {
+        Assert.DoesNotContain(ConfigSafety.Check(["/tmp/x"]), p => p.StartsWith("/tmp: ", StringComparison.Ordinal));
+    }
+}
