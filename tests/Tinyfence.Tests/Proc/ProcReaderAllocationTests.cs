@@ -1,3 +1,4 @@
+using Tinyfence.Tests.Support;
 using Tinyfence.Proc;
 
 namespace Tinyfence.Tests.Proc;
@@ -77,10 +78,10 @@ public class ProcReaderAllocationTests
     [Fact]
     public void CountingEstablishedConnectionsInALargeTableAllocatesNothing()
     {
-        using var tree = new TempProcTree();
+        using var tree = new FakeProcTree(fixture: null);
         string line = "   1: 0A01A8C0:0050 0771CBCB:C890 01 00000000:00000000 01:00000015 00000000    33        0 20028 2 ffff8f1e4c3aa000 20 4 30 10 -1".PadRight(149) + "\n";
         tree.Write("net/tcp", string.Concat(Enumerable.Repeat(line, 2000)));     // 300 KB: five chunks, cut lines
-        Assert.Equal(0, AllocatedBytes(tree.Path, static r => r.CountEstablished(s_ports, stackalloc int[2]), iterations: 500));
+        Assert.Equal(0, AllocatedBytes(tree.Root, static r => r.CountEstablished(s_ports, stackalloc int[2]), iterations: 500));
     }
 
     [Theory]

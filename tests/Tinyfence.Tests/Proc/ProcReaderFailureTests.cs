@@ -1,3 +1,4 @@
+using Tinyfence.Tests.Support;
 using System.Text;
 using Tinyfence.Proc;
 
@@ -13,8 +14,8 @@ public class ProcReaderFailureTests
     [Fact]
     public void AnEmptyRootGivesMissingForEveryFile()
     {
-        using var tree = new TempProcTree();
-        using var reader = new ProcReader(tree.Path);
+        using var tree = new FakeProcTree(fixture: null);
+        using var reader = new ProcReader(tree.Root);
         Assert.Equal(ReadStatus.Missing, reader.ReadLoadAverage(out _).Status);
         Assert.Equal(ReadStatus.Missing, reader.ReadMemInfo(out _).Status);
         Assert.Equal(ReadStatus.Missing, reader.ReadCpuTimes(out _).Status);
@@ -37,9 +38,9 @@ public class ProcReaderFailureTests
     [Fact]
     public void ARootThatIsAFileIsMissing()
     {
-        using var tree = new TempProcTree();
+        using var tree = new FakeProcTree(fixture: null);
         tree.Write("notadir", "x");
-        using var reader = new ProcReader(Path.Combine(tree.Path, "notadir"));
+        using var reader = new ProcReader(Path.Combine(tree.Root, "notadir"));
         Assert.Equal(ReadStatus.Missing, reader.CountProcesses(ProcessFilter.All, out _).Status);
         Assert.Equal(ReadStatus.Missing, reader.ReadMemInfo(out _).Status);   // ENOTDIR
     }
@@ -47,8 +48,8 @@ public class ProcReaderFailureTests
     [Fact]
     public void AFileThatAppearsLaterIsReadOnceItExists()
     {
-        using var tree = new TempProcTree();
-        using var reader = new ProcReader(tree.Path);
+        using var tree = new FakeProcTree(fixture: null);
+        using var reader = new ProcReader(tree.Root);
         Assert.Equal(ReadStatus.Missing, reader.ReadPressure(PressureResource.Memory, out _).Status);
 
         tree.Write("pressure/memory", "some avg10=1.50 avg60=1.00 avg300=0.50 total=1\nfull avg10=0.00 avg60=0.00 avg300=0.00 total=0\n");
@@ -59,12 +60,12 @@ public class ProcReaderFailureTests
     [Fact]
     public void TheSameOpenFileIsReReadFromTheStartEachTime()
     {
-        using var tree = new TempProcTree();
+        using var tree = new FakeProcTree(fixture: null);
         tree.Write("loadavg", "1.00 2.00 3.00 1/1 1\n");
-        using var reader = new ProcReader(tree.Path);
+        using var reader = new ProcReader(tree.Root);
         reader.ReadLoadAverage(out LoadAverage first);
 
-        File.WriteAllText(Path.Combine(tree.Path, "loadavg"), "4.00 5.00 6.00 1/1 1\n");
+        File.WriteAllText(Path.Combine(tree.Root, "loadavg"), "4.00 5.00 6.00 1/1 1\n");
         Assert.Equal(ReadResult.Ok, reader.ReadLoadAverage(out LoadAverage second));
         Assert.Equal((1.0, 4.0), (first.One, second.One));
     }
@@ -72,9 +73,9 @@ public class ProcReaderFailureTests
     [Fact]
     public void AReadErrorIsFailedWithItsErrnoAndTheFileIsReopenedNextTime()
     {
-        using var tree = new TempProcTree();
+        using var tree = new FakeProcTree(fixture: null);
         tree.CreateDirectory("meminfo");                  // opens fine, every read fails with EISDIR
-        using var reader = new ProcReader(tree.Path);
+        using var reader = new ProcReader(tree.Root);
 
         ReadResult result = reader.ReadMemInfo(out MemInfo m);
         Assert.Equal(new ReadResult(ReadStatus.Failed, EISDIR), result);
@@ -95,9 +96,9 @@ public class ProcReaderFailureTests
     [InlineData("pressure/cpu", "full avg10=0.00 avg60=0.00 avg300=0.00 total=0\n")]
     public void GarbageContentIsMalformed(string file, string content)
     {
-        using var tree = new TempProcTree();
+        using var tree = new FakeProcTree(fixture: null);
         tree.Write(file, content);
-        using var reader = new ProcReader(tree.Path);
+        using var reader = new ProcReader(tree.Root);
         ReadResult result = file switch
         {
             "loadavg" => reader.ReadLoadAverage(out _),
@@ -111,9 +112,9 @@ public class ProcReaderFailureTests
     [Fact]
     public void OnlyTcp6IsEnoughForConnectionCounts()
     {
-        using var tree = new TempProcTree();
+        using var tree = new FakeProcTree(fixture: null);
         tree.Write("net/tcp6", File.ReadAllText(Path.Combine(ProcFixtures.Tree("idle"), "net/tcp6")));
-        using var reader = new ProcReader(tree.Path);
+        using var reader = new ProcReader(tree.Root);
         int[] counts = new int[2];
         Assert.Equal(ReadResult.Ok, reader.CountEstablished([80, 443], counts));
         Assert.Equal([1, 2], counts);
@@ -122,18 +123,18 @@ public class ProcReaderFailureTests
     [Fact]
     public void ACorruptTcpTableIsMalformed()
     {
-        using var tree = new TempProcTree();
+        using var tree = new FakeProcTree(fixture: null);
         tree.Write("net/tcp", "  sl  local_address\n   0: nonsense\n");
-        using var reader = new ProcReader(tree.Path);
+        using var reader = new ProcReader(tree.Root);
         Assert.Equal(ReadResult.Malformed, reader.CountEstablished([80], new int[1]));
     }
 
     [Fact]
     public void ALineLongerThanTheReadBufferIsMalformed()
     {
-        using var tree = new TempProcTree();
+        using var tree = new FakeProcTree(fixture: null);
         tree.Write("net/tcp", "   0: " + new string('0', 100_000) + "\n");
-        using var reader = new ProcReader(tree.Path);
+        using var reader = new ProcReader(tree.Root);
         Assert.Equal(ReadResult.Malformed, reader.CountEstablished([80], new int[1]));
     }
 
@@ -154,9 +155,9 @@ public class ProcReaderFailureTests
             text.Append(line.PadRight(149)).Append('\n');
         }
 
-        using var tree = new TempProcTree();
+        using var tree = new FakeProcTree(fixture: null);
         tree.Write("net/tcp", text.ToString());
-        using var reader = new ProcReader(tree.Path);
+        using var reader = new ProcReader(tree.Root);
         int[] counts = new int[2];
         Assert.Equal(ReadResult.Ok, reader.CountEstablished([80, 443], counts));
         Assert.Equal([expected80, expected443], counts);
@@ -165,11 +166,11 @@ public class ProcReaderFailureTests
     [Fact]
     public void AProcessThatVanishedMidScanIsSkipped()
     {
-        using var tree = new TempProcTree();
+        using var tree = new FakeProcTree(fixture: null);
         tree.Write("10/stat", "10 (a) S 1 10 10 0 -1\n");
         tree.Write("10/status", "Name:\ta\nUid:\t0\t0\t0\t0\n");
         tree.CreateDirectory("11");                       // listed, but its files are gone: exited
-        using var reader = new ProcReader(tree.Path);
+        using var reader = new ProcReader(tree.Root);
 
         Assert.Equal(ReadResult.Ok, reader.CountProcesses(new ProcessFilter([], ProcessStates.Sleeping), out int byState));
         Assert.Equal(1, byState);
@@ -182,13 +183,13 @@ public class ProcReaderFailureTests
     [Fact]
     public void OnlyNumericDirectoriesAreProcesses()
     {
-        using var tree = new TempProcTree();
+        using var tree = new FakeProcTree(fixture: null);
         tree.Write("10/stat", "10 (a) S 1 10 10 0 -1\n");
         tree.Write("net/tcp", "");
         tree.Write("12a/stat", "12 (b) S 1 12 12 0 -1\n");
         tree.Write("123", "a regular file named like a PID");
         tree.Write("12345678901/stat", "1 (c) S 1 1 1 0 -1\n");  // 11 digits: no PID is that long
-        using var reader = new ProcReader(tree.Path);
+        using var reader = new ProcReader(tree.Root);
         Assert.Equal(ReadResult.Ok, reader.CountProcesses(ProcessFilter.All, out int count));
         Assert.Equal(1, count);
     }
@@ -196,9 +197,9 @@ public class ProcReaderFailureTests
     [Fact]
     public void ACorruptPidStatIsMalformed()
     {
-        using var tree = new TempProcTree();
+        using var tree = new FakeProcTree(fixture: null);
         tree.Write("10/stat", "10 (a S 1 10 10 0 -1\n");
-        using var reader = new ProcReader(tree.Path);
+        using var reader = new ProcReader(tree.Root);
         ReadResult result = reader.CountProcesses(new ProcessFilter([], ProcessStates.Running), out int count);
         Assert.Equal(ReadResult.Malformed, result);
         Assert.Equal(0, count);
@@ -207,18 +208,18 @@ public class ProcReaderFailureTests
     [Fact]
     public void APidStatusWithoutUidIsMalformed()
     {
-        using var tree = new TempProcTree();
+        using var tree = new FakeProcTree(fixture: null);
         tree.Write("10/stat", "10 (a) S 1 10 10 0 -1\n");
         tree.Write("10/status", "Name:\ta\n");
-        using var reader = new ProcReader(tree.Path);
+        using var reader = new ProcReader(tree.Root);
         Assert.Equal(ReadResult.Malformed, reader.CountProcesses(new ProcessFilter([0], ProcessStates.Any), out _));
     }
 
     [Fact]
     public void AScanAfterTheRootDirectoryWasReplacedReopensIt()
     {
-        using var tree = new TempProcTree();
-        string root = Path.Combine(tree.Path, "proc");
+        using var tree = new FakeProcTree(fixture: null);
+        string root = Path.Combine(tree.Root, "proc");
         tree.Write("proc/1/stat", "1 (a) S 0 1 1 0 -1\n");
         using var reader = new ProcReader(root);
         Assert.Equal(ReadResult.Ok, reader.CountProcesses(ProcessFilter.All, out int before));

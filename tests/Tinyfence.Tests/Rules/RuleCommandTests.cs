@@ -14,7 +14,7 @@ public sealed class RuleCommandTests : IDisposable
     {
         string output = Path.Combine(_dir, "env");
         using var h = new EngineHarness($$"""
-            rule "apache" { la1 >= 10 or la5 >= 6 } run once 'env | grep ^TINYFENCE_ | sort > {{output}}'
+            rule "apache" { la1 >= 10 or la5 >= 6 } run once 'env | grep -E "^TINYFENCE_(RULE|EVENT|CONDITION|READINGS|CONFIG)=" | sort > {{output}}'
             """, "overloaded");
         h.Tick(0);
         h.WaitForCommands();

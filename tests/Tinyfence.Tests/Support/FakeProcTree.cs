@@ -9,10 +9,18 @@ namespace Tinyfence.Tests.Support;
 /// </summary>
 internal sealed class FakeProcTree : IDisposable
 {
-    public FakeProcTree(string fixture = "idle")
+    /// <param name="fixture">The tree of fixtures/proc to start from; null for an empty one.</param>
+    public FakeProcTree(string? fixture = "idle")
     {
         Root = Path.Combine(Path.GetTempPath(), "tinyfence-proc-" + Guid.NewGuid().ToString("N"));
-        CopyDirectory(Repo.Fixture("proc", fixture), Root);
+        if (fixture is null)
+        {
+            Directory.CreateDirectory(Root);
+        }
+        else
+        {
+            CopyDirectory(Repo.Fixture("proc", fixture), Root);
+        }
     }
 
     public string Root { get; }
@@ -28,6 +36,8 @@ internal sealed class FakeProcTree : IDisposable
         stream.SetLength(0);
         stream.Write(System.Text.Encoding.ASCII.GetBytes(content));
     }
+
+    public void CreateDirectory(string relativePath) => Directory.CreateDirectory(Path.Combine(Root, relativePath));
 
     public void Delete(string relativePath)
     {

@@ -1,0 +1,50 @@
+using Tinyfence.Aot.Tests.Infrastructure;
+
+namespace Tinyfence.Aot.Tests;
+
+/// <summary>`tinyfence check` on every fixture config: the good ones pass, the broken ones are located.</summary>
+public class CheckTests
+{
+    public static TheoryData<string> GoodConfigs => Repo.ConfigFiles(Repo.GoodConfigs);
+
+    public static TheoryData<string> BrokenConfigs => Repo.ConfigFiles(Repo.BrokenConfigs);
+
+    [Theory]
+    [MemberData(nameof(GoodConfigs))]
+    public void CheckAcceptsGoodConfig(string name)
+    {
+        Assert.True(name != Repo.NoConfigs, $"{Repo.GoodConfigs} has no *.conf fixture");
+        string path = Path.Combine(Repo.GoodConfigs, name);
+
+        var result = ProcessResult.Tinyfence("check", path);
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Empty(Diagnostics.ErrorsIn(result.Stderr, path));
+    }
+
+    [Theory]
+    [MemberData(nameof(BrokenConfigs))]
+    public void CheckRejectsBrokenConfigWithExit78AndLocatedError(string name)
+    {
+        Assert.True(name != Repo.NoConfigs, $"{Repo.BrokenConfigs} has no *.conf fixture");
+        string path = Path.Combine(Repo.BrokenConfigs, name);
+
+        var result = ProcessResult.Tinyfence("check", path);
+
+        Assert.True(result.ExitCode == 78, result.ToString());
+        Assert.True(Diagnostics.ErrorsIn(result.Stderr, path).Count > 0,
+            $"no FILE:LINE:COL: error: line naming {name} on stderr\n{result}");
+    }
+
+    [Fact]
+    public void CheckTakesConfigThroughDashCAndPrintsItsRules()
+    {
+        Assert.True(File.Exists(Repo.SeedConfig), $"{Repo.SeedConfig} is missing");
+
+        var result = ProcessResult.Tinyfence("check", "-c", Repo.SeedConfig);
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Contains("ApacheStop", result.Stdout, StringComparison.Ordinal);
+        Assert.Contains("ApacheStart", result.Stdout, StringComparison.Ordinal);
+    }
+}

@@ -1,0 +1,33 @@
+using System.Text.RegularExpressions;
+using Tinyfence.Aot.Tests.Infrastructure;
+
+namespace Tinyfence.Aot.Tests;
+
+public class CommandLineTests
+{
+    [Fact]
+    public void VersionPrintsNameAndVersionAndExitsZero()
+    {
+        var result = ProcessResult.Tinyfence("--version");
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Matches(new Regex(@"^tinyfence [0-9]+\.[0-9]+\.[0-9]+\S*\n?$"), result.Stdout);
+    }
+
+    [Fact]
+    public void HelpPrintsUsageAndExitsZero()
+    {
+        var result = ProcessResult.Tinyfence("--help");
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Contains("usage", (result.Stdout + result.Stderr).ToLowerInvariant(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void UnknownOptionIsAUsageErrorWithExit64()
+    {
+        var result = ProcessResult.Tinyfence("check", "--no-such-option");
+
+        Assert.True(result.ExitCode == 64, result.ToString());
+    }
+}

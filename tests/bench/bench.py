@@ -1,0 +1,168 @@
+#!/usr/bin/env python3
+"""Startup and idle memory of the published binary next to its peers, in one run.
+
+Absolute figures move by +-15 % between runs and machines (shared/reference/benchmarks.md):
+compare only what is measured here, side by side, and the per-round ratios.
+"""
+import argparse
+import json
+import os
+import platform
+import shutil
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+# The daemon and the peer watch the same two things, every 10 s, and act on neither at idle:
+# load averages and available memory. monit's "memory usage" is MemTotal minus MemAvailable
+# (5.33), so 99 % used is the same threshold as about 1 % available.
+TINYFENCE_CONF = """\
+# Bench config: the same checks as the monitrc beside it.
+set step 10s
+rule "LoadHigh" { la1 >= 20 or la5 >= 10 } log
+rule "MemoryLow" { memavail < 64M } log
+"""
+
+MONITRC = """\
+set daemon 10
+set pidfile {dir}/monit.pid
+set statefile {dir}/monit.state
+set idfile {dir}/monit.id
+set logfile {dir}/monit.log
+check system bench
+    if loadavg (1min) > 20 then alert
+    if loadavg (5min) > 10 then alert
+    if memory usage > 99 % then alert
+"""
+
+MEM_KEYS = ("VmRSS", "VmHWM", "RssAnon")
+
+
+def startup(commands, runs):
+    """Median wall time per command, in ms: hyperfine if present, else a timed loop."""
+    if shutil.which("hyperfine"):
+        with tempfile.NamedTemporaryFile(suffix=".json") as out:
+            subprocess.run(
+                ["hyperfine", "-N", "--warmup", "5", "--runs", str(runs), "--style", "none",
+                 "--export-json", out.name, *commands],
+                check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            results = json.load(open(out.name))["results"]
+        return "hyperfine", {r["command"]: r["median"] * 1000 for r in results}
+    medians = {}
+    for command in commands:
+        argv = command.split()
+        samples = []
+        for _ in range(runs):
+            t0 = time.perf_counter_ns()
+            subprocess.run(argv, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            samples.append((time.perf_counter_ns() - t0) / 1e6)
+        medians[command] = statistics.median(samples)
+    return "timed loop (includes Python's fork/exec)", medians
+
+
+def status_kib(pid):
+    values = {}
+    with open(f"/proc/{pid}/status") as f:
+        for line in f:
+            key, _, rest = line.partition(":")
+            if key in MEM_KEYS:
+                values[key] = int(rest.split()[0])
+    return values
+
+
+def idle_memory(argv, idle_s, log_path):
+    """Starts argv, waits idle_s, reads its memory figures, stops it (SIGTERM, then SIGKILL)."""
+    with open(log_path, "ab") as log:
+        proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=log, stderr=log)
+    try:
+        time.sleep(idle_s)
+        if proc.poll() is not None:
+            raise RuntimeError(f"{argv[0]} exited with {proc.returncode} before the reading; see {log_path}")
+        return status_kib(proc.pid)
+    finally:
+        if proc.poll() is None:
+            proc.send_signal(signal.SIGTERM)
+            try:
+                proc.wait(10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+
+
+def spread(values, fmt):
+    return f"{fmt(min(values))} / {fmt(statistics.median(values))} / {fmt(max(values))}"
+
+
+def mb(kib):
+    return f"{kib / 1024:.2f}"
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--binary", default="dist/tinyfence")
+    parser.add_argument("--runs", type=int, default=50, help="startup runs per command (>= 30)")
+    parser.add_argument("--rounds", type=int, default=3, help="interleaved idle-memory rounds")
+    parser.add_argument("--idle", type=float, default=5.0, help="seconds idle before the memory reading")
+    args = parser.parse_args()
+    args.runs = max(args.runs, 30)  # a median of fewer runs says little at the ms scale
+    binary = os.path.abspath(args.binary)
+    monit = shutil.which("monit")
+
+    print(f"Tinyfence bench: {platform.node()}, {os.cpu_count()} cores, Linux {platform.release()}, "
+          f"{time.strftime('%Y-%m-%d %H:%M')}")
+    version = subprocess.run([binary, "--version"], capture_output=True, text=True).stdout.strip()
+    size = os.path.getsize(binary)
+    print()
+    print(f"{'binary size':<34} {size / 1e6:.2f} MB ({size} bytes, {version or 'no --version output'})")
+
+    commands = [f"{binary} --version", "/bin/true"] + ([f"{monit} -V"] if monit else [])
+    how, medians = startup(commands, args.runs)
+    print()
+    print(f"startup, median of {args.runs} runs ({how}):")
+    labels = {commands[0]: "tinyfence --version", "/bin/true": "/bin/true (floor)"}
+    if monit:
+        labels[commands[2]] = "monit -V"
+    for command in commands:
+        print(f"  {labels[command]:<32} {medians[command]:8.2f} ms")
+
+    with tempfile.TemporaryDirectory(prefix="tinyfence-bench-") as tmp:
+        conf = os.path.join(tmp, "tinyfence.conf")
+        with open(conf, "w") as f:
+            f.write(TINYFENCE_CONF)
+        check = subprocess.run([binary, "check", conf], capture_output=True, text=True)
+        if check.returncode != 0:
+            sys.exit(f"bench: tinyfence check rejects the bench config:\n{check.stderr}")
+        peers = {"tinyfence": [binary, "run", "-c", conf]}
+        if monit:
+            rc = os.path.join(tmp, "monitrc")
+            with open(rc, "w") as f:
+                f.write(MONITRC.format(dir=tmp))
+            os.chmod(rc, 0o600)
+            # Peer first in each round: interleaved, so a drift of the machine hits both.
+            peers = {"monit": [monit, "-I", "-c", rc], **peers}
+
+        readings = {name: [] for name in peers}
+        for _ in range(args.rounds):
+            for name, argv in peers.items():
+                readings[name].append(idle_memory(argv, args.idle, os.path.join(tmp, f"{name}.log")))
+
+    print()
+    print(f"idle memory after {args.idle:g} s, {args.rounds} interleaved rounds, "
+          f"MB min / median / max (config: load averages and memory every 10 s):")
+    print(f"  {'':<12}" + "".join(f"{k:>26}" for k in MEM_KEYS))
+    for name, rounds in readings.items():
+        print(f"  {name:<12}" + "".join(f"{spread([r[k] for r in rounds], mb):>26}" for k in MEM_KEYS))
+    if "monit" in readings:
+        ratios = "".join(
+            f"{spread([t[k] / m[k] for t, m in zip(readings['tinyfence'], readings['monit'])], lambda v: f'{v:.2f}'):>26}"
+            for k in MEM_KEYS)
+        print(f"  {'tf / monit':<12}{ratios}   (per-round ratio)")
+    else:
+        print("  (monit not installed: no peer figures)")
+
+
+if __name__ == "__main__":
+    main()
