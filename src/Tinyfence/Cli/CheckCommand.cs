@@ -24,7 +24,7 @@ public static class CheckCommand
 
         if (config is null)
         {
-                        errors.WriteLine($"{source.Describe()}: {diagnostics.ErrorCount} error(s)");
+            errors.WriteLine($"{source.Describe()}: {diagnostics.ErrorCount} error(s)");
             return ExitCodes.Config;
         }
 

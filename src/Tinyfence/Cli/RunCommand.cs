@@ -16,20 +16,29 @@ public static class RunCommand
         }
 
         using var daemon = new Daemon(source, line.ProcRoot, log, line.Syslog, line.DryRun);
-        if (!daemon.Start(handleSignals: !line.Once))
+        try
         {
-            return ExitCodes.Config;
-        }
+            if (!daemon.Start(handleSignals: !line.Once))
+            {
+                return ExitCodes.Config;
+            }
 
-        if (line.Once)
-        {
-            daemon.RunOnce();
-        }
-        else
-        {
-            daemon.Run();
-        }
+            if (line.Once)
+            {
+                daemon.RunOnce();
+            }
+            else
+            {
+                daemon.Run();
+            }
 
-        return ExitCodes.Ok;
+            return ExitCodes.Ok;
+        }
+        catch (Exception e)
+        {
+            // A bug must not end the guard without a word: say what happened, exit 1 for the service manager.
+            log.Error($"stopped by an unexpected error: {e}");
+            return ExitCodes.Failure;
+        }
     }
 }

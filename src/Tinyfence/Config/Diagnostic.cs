@@ -1,12 +1,5 @@
 namespace Tinyfence.Config;
 
-public enum DiagnosticSeverity
-{
-    Error,
-    Warning,
-    Note,
-}
-
 /// <summary>One finding about a config, printed like a compiler's: <c>FILE:LINE:COL: error: message</c>.</summary>
 public sealed record Diagnostic(DiagnosticSeverity Severity, SourceLocation Location, string Message)
 {

@@ -2,19 +2,6 @@ using Tinyfence.Proc;
 
 namespace Tinyfence.Config;
 
-public enum PressureKind
-{
-    Some,
-    Full,
-}
-
-public enum PressureWindow
-{
-    Avg10,
-    Avg60,
-    Avg300,
-}
-
 /// <summary>
 /// A resource as written in a condition, with its arguments: the path of a space metric, the
 /// filter of nproc, the pressure file and line, the port of tcp. Equal metrics share one reading.
@@ -54,6 +41,3 @@ public sealed record Metric(MetricKind Kind)
     /// <summary>The metric in Tinyfence's canonical spelling, as <c>check</c> prints it.</summary>
     public override string ToString() => MetricSyntax.Format(this);
 }
-
-/// <summary>An nproc user filter: a name (resolved from /etc/passwd at load) or a numeric uid.</summary>
-public readonly record struct ProcessUser(string Written, uint Uid);

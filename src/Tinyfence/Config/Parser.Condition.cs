@@ -73,6 +73,11 @@ public sealed partial class Parser
                 break;
             }
 
+            if (terms.Count == MaxChainLength)
+            {
+                throw new SyntaxError(token.Location, $"a condition joins more than {MaxChainLength} terms with and/or");
+            }
+
             joiners.Add(joiner);
             terms.Add(ParseUnary());
         }

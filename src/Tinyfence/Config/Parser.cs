@@ -11,8 +11,10 @@ namespace Tinyfence.Config;
 /// </summary>
 public sealed partial class Parser
 {
-    // Deeper nesting than this is a mistake or an attack on the stack, never a real condition.
+    // Deeper nesting or longer chains than these are a mistake or an attack on the stack (the
+    // tree is walked recursively), never a real condition.
     private const int MaxNesting = 32;
+    private const int MaxChainLength = 1000;
 
     private readonly List<Token> _tokens;
     private readonly DiagnosticBag _diagnostics;
@@ -43,6 +45,7 @@ public sealed partial class Parser
         while (Current.Kind != TokenKind.EndOfFile)
         {
             int statementStart = _index;
+            _depth = 0;
             try
             {
                 ParseStatement(content);
@@ -83,17 +86,22 @@ public sealed partial class Parser
         else if (token.IsWord(Keywords.Set))
         {
             Take();
-            Token name = Take();
-            if (name.Kind != TokenKind.Word)
+            // A keyword that begins a statement is never a name or a value: a 'set' missing its
+            // value must not swallow the rule on the next line.
+            Token name = Current;
+            if (name.Kind != TokenKind.Word || Keywords.StartsStatement(name))
             {
                 throw Expected("a setting name after 'set' (step, timeout, kill-grace, log, log-level)", name);
             }
 
-            Token value = Take();
-            if (value.Kind is not (TokenKind.Word or TokenKind.Number or TokenKind.String))
+            Take();
+            Token value = Current;
+            if (value.Kind is not (TokenKind.Word or TokenKind.Number or TokenKind.String) || Keywords.StartsStatement(value))
             {
                 throw Expected($"a value for the setting '{name.Text}'", value);
             }
+
+            Take();
 
             // Only 'set log syslog FACILITY' takes a second value.
             Token? extra = name.IsWord("log") && Current.Kind == TokenKind.Word && !Keywords.StartsStatement(Current) ? Take() : null;

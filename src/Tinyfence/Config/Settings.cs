@@ -2,12 +2,6 @@ using Tinyfence.Logging;
 
 namespace Tinyfence.Config;
 
-public enum LogTarget
-{
-    Stderr,
-    Syslog,
-}
-
 /// <summary>The global settings (<c>set NAME VALUE</c>); every one has a documented default.</summary>
 public sealed record Settings
 {

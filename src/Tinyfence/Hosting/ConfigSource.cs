@@ -11,8 +11,25 @@ public sealed class ConfigSource(IReadOnlyList<string> files)
 
     public string Describe() => IsBuiltin ? "the built-in rules" : string.Join(", ", Files);
 
-    public TinyfenceConfig? Load(DiagnosticBag diagnostics) =>
-        IsBuiltin
+    /// <summary>
+    /// Loads the config; running as root, a file that another user could change is an error too,
+    /// so that <c>check</c> and <c>run</c> refuse the same configs.
+    /// </summary>
+    public TinyfenceConfig? Load(DiagnosticBag diagnostics)
+    {
+        TinyfenceConfig? config = IsBuiltin
             ? ConfigLoader.LoadText(BuiltinConfig.Name, BuiltinConfig.Text, diagnostics)
             : ConfigLoader.Load(Files, diagnostics);
+        if (config is null || IsBuiltin || !ConfigSafety.IsRoot)
+        {
+            return config;
+        }
+
+        foreach ((string path, string reason) in ConfigSafety.Check(config.Files))
+        {
+            diagnostics.Error(new SourceLocation(path, 1, 1), $"{reason}: running as root, tinyfence refuses a config that other users can change (its commands run as root)");
+        }
+
+        return diagnostics.HasErrors ? null : config;
+    }
 }

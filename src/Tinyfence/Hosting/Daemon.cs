@@ -61,7 +61,8 @@ public sealed class Daemon : IDisposable
         RuleEngine engine = _engine!;
         if (engine.UsesCpu)
         {
-            // CPU percentages are measured over an interval: give the first check one second.
+            // CPU percentages are measured over an interval: give the one check a second.
+            engine.TakeCpuBaseline();
             Thread.Sleep(1000);
         }
 
@@ -73,23 +74,37 @@ public sealed class Daemon : IDisposable
     public void Run()
     {
         SignalListener signals = _signals ?? throw new InvalidOperationException("Start(handleSignals: true) first");
-        while (!signals.StopRequested)
+        bool paused = false;
+        while (true)
         {
+            // Reset before reading the flags: a signal that lands after the reset sets the event
+            // again, so the wait below returns at once instead of sleeping through it.
             _wake.Reset();
+            if (signals.StopRequested)
+            {
+                break;
+            }
+
             if (signals.TakeReloadRequest())
             {
                 Reload();
             }
 
+            if (signals.Paused != paused)
+            {
+                paused = signals.Paused;
+                _log.Notice(paused ? "SIGUSR1: paused, no rule is checked until SIGUSR2" : "SIGUSR2: resumed");
+            }
+
             long now = Environment.TickCount64;
-            long nextDue = _engine!.Tick(now);
+            long nextDue = paused ? long.MaxValue : _engine!.Tick(now);
             int waitMs = nextDue == long.MaxValue ? Timeout.Infinite : (int)Math.Clamp(nextDue - now, 0, int.MaxValue);
             _wake.Wait(waitMs);
         }
 
         int running = _commands!.RunningCount;
-        _log.Notice(running == 0 ? "stopping" : $"stopping: waiting for {running} running command(s) to finish or time out");
-        WaitForCommands(_engine!.RuleSet.Settings);
+        _log.Notice(running == 0 ? "stopping" : $"stopping: waiting for {running} running command(s) to finish or time out (a second SIGTERM stops them now)");
+        WaitForCommands(_engine!.RuleSet.Settings, signals);
         _log.Notice("stopped");
     }
 
@@ -101,13 +116,25 @@ public sealed class Daemon : IDisposable
         _wake.Dispose();
     }
 
-    private void WaitForCommands(Settings settings)
+    private void WaitForCommands(Settings settings, SignalListener? signals = null)
     {
         // A command gets its timeout, then the kill grace, then a second for the kernel to reap it.
         TimeSpan limit = settings.CommandTimeout + settings.KillGrace + TimeSpan.FromSeconds(1);
-        if (!_commands!.WaitForAll(limit))
+        long deadline = Environment.TickCount64 + (long)limit.TotalMilliseconds;
+        while (!_commands!.WaitForAll(TimeSpan.FromMilliseconds(200)))
         {
-            _log.Warning($"{_commands.RunningCount} command(s) still running after {limit.TotalSeconds:0} s");
+            if (signals is { StopNowRequested: true })
+            {
+                _log.Notice("second stop signal: stopping the running commands now");
+                _commands.StopAll(TimeSpan.Zero);
+                return;
+            }
+
+            if (Environment.TickCount64 >= deadline)
+            {
+                _log.Warning($"{_commands.RunningCount} command(s) still running after {limit.TotalSeconds:0} s");
+                return;
+            }
         }
     }
 
@@ -143,26 +170,11 @@ public sealed class Daemon : IDisposable
             }, diagnostic.ToString());
         }
 
-        string outcome = when == "reload" ? "reload rejected: the previous rules keep running" : "not started";
         if (config is null)
         {
-                        _log.Error($"{outcome}: {diagnostics.ErrorCount} error(s) in the config");
+            string outcome = when == "reload" ? "reload rejected: the previous rules keep running" : "not started";
+            _log.Error($"{outcome}: {diagnostics.ErrorCount} error(s) in the config");
             return null;
-        }
-
-        if (ConfigSafety.IsRoot)
-        {
-            List<string> problems = ConfigSafety.Check(config.Files);
-            if (problems.Count > 0)
-            {
-                foreach (string problem in problems)
-                {
-                    _log.Error(problem);
-                }
-
-                _log.Error($"{outcome}: running as root, tinyfence refuses a config that other users can change (its commands run as root)");
-                return null;
-            }
         }
 
         return RuleCompiler.Compile(config, _log);

@@ -25,4 +25,27 @@ public readonly record struct FileOwnership(uint Uid, uint Gid, UnixFileMode Mod
         errno = 0;
         return true;
     }
+
+    /// <summary>The path with every symbolic link resolved (realpath(3)); null if it cannot be resolved.</summary>
+    public static unsafe string? Resolve(string path)
+    {
+        byte[] pathZ = Encoding.UTF8.GetBytes(path + "\0");
+        fixed (byte* p = pathZ)
+        {
+            byte* resolved = Libc.RealPath(p, null);
+            if (resolved is null)
+            {
+                return null;
+            }
+
+            try
+            {
+                return Marshal.PtrToStringUTF8((nint)resolved);
+            }
+            finally
+            {
+                Libc.Free(resolved);
+            }
+        }
+    }
 }

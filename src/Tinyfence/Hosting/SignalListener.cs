@@ -3,15 +3,22 @@ using System.Runtime.InteropServices;
 namespace Tinyfence.Hosting;
 
 /// <summary>
-/// Turns SIGHUP into a reload request and SIGTERM/SIGINT into a stop request, and wakes the main
-/// loop. The handlers only set flags: the work happens on the main loop's thread.
+/// The daemon's signals: SIGHUP reloads, SIGTERM/SIGINT stop (a second one stops at once),
+/// SIGUSR1 pauses checking and SIGUSR2 resumes it (sysfence paused on SIGUSR1; without a handler
+/// that signal would kill the guard). The handlers only set flags and wake the main loop: the work
+/// happens on the main loop's thread.
 /// </summary>
 public sealed class SignalListener : IDisposable
 {
+    // Linux numbers (x86-64 and arm64); PosixSignal has no names for them, raw values are allowed.
+    private const int SIGUSR1 = 10;
+    private const int SIGUSR2 = 12;
+
     private readonly PosixSignalRegistration[] _registrations;
     private readonly ManualResetEventSlim _wake;
     private volatile bool _reload;
-    private volatile bool _stop;
+    private volatile bool _paused;
+    private int _stopCount;
 
     public SignalListener(ManualResetEventSlim wake)
     {
@@ -21,10 +28,17 @@ public sealed class SignalListener : IDisposable
             PosixSignalRegistration.Create(PosixSignal.SIGHUP, OnSignal),
             PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal),
             PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal),
+            PosixSignalRegistration.Create((PosixSignal)SIGUSR1, OnSignal),
+            PosixSignalRegistration.Create((PosixSignal)SIGUSR2, OnSignal),
         ];
     }
 
-    public bool StopRequested => _stop;
+    public bool StopRequested => Volatile.Read(ref _stopCount) > 0;
+
+    /// <summary>A second SIGTERM or SIGINT: do not wait for running commands any longer.</summary>
+    public bool StopNowRequested => Volatile.Read(ref _stopCount) > 1;
+
+    public bool Paused => _paused;
 
     /// <summary>True once per SIGHUP (several SIGHUPs before the loop sees them make one reload).</summary>
     public bool TakeReloadRequest()
@@ -50,13 +64,25 @@ public sealed class SignalListener : IDisposable
     {
         // Handled here: the runtime must not terminate the process itself.
         context.Cancel = true;
-        if (context.Signal == PosixSignal.SIGHUP)
+        switch ((int)context.Signal)
         {
-            _reload = true;
-        }
-        else
-        {
-            _stop = true;
+            case SIGUSR1:
+                _paused = true;
+                break;
+            case SIGUSR2:
+                _paused = false;
+                break;
+            default:
+                if (context.Signal == PosixSignal.SIGHUP)
+                {
+                    _reload = true;
+                }
+                else
+                {
+                    Interlocked.Increment(ref _stopCount);
+                }
+
+                break;
         }
 
         _wake.Set();

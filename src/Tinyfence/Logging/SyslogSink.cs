@@ -6,8 +6,10 @@ namespace Tinyfence.Logging;
 /// <summary>
 /// Logs to the local syslog daemon through its datagram socket (<c>/dev/log</c>), RFC 3164 style
 /// (<c>&lt;PRI&gt;tinyfence[PID]: message</c>), which rsyslog, syslog-ng, busybox syslogd and
-/// journald all accept. If the socket is missing or refuses a line, the line goes to stderr
-/// instead: a log line is never lost silently.
+/// journald all accept. If the socket is missing, or the daemon is too slow to take a line, the
+/// line goes to stderr instead: a log line is never lost silently, and a stalled syslog daemon on
+/// an overloaded box never stalls the guard (the socket is non-blocking). A missing socket is
+/// retried every few seconds, not on every line.
 /// </summary>
 public sealed class SyslogSink : LogSink
 {
@@ -17,8 +19,11 @@ public sealed class SyslogSink : LogSink
     private readonly int _facility;
     private readonly byte[] _header;
     private readonly byte[] _datagram = new byte[Logger.MaxLineBytes + 128];
+    private const int ReconnectIntervalMs = 5000;
+
     private readonly StderrSink _fallback = new();
     private Socket? _socket;
+    private long _reconnectAtMs;
 
     public SyslogSink(SyslogFacility facility = SyslogFacility.Daemon, string socketPath = DefaultSocketPath, string ident = "tinyfence")
     {
@@ -39,7 +44,7 @@ public sealed class SyslogSink : LogSink
         message.CopyTo(datagram[length..]);
         length += message.Length;
 
-        if (!TrySend(datagram[..length]) && !(Reconnect() && TrySend(datagram[..length])))
+        if (!TrySend(datagram[..length], out bool reconnect) && !(reconnect && Reconnect() && TrySend(datagram[..length], out _)))
         {
             _fallback.Write(level, message);
         }
@@ -51,39 +56,52 @@ public sealed class SyslogSink : LogSink
         base.Dispose();
     }
 
-    private bool TrySend(ReadOnlySpan<byte> datagram)
+    // Send's error-code overload: a failure costs no exception. A full socket buffer (the daemon is
+    // behind) is not a reason to reconnect; a vanished or refused socket is.
+    private bool TrySend(ReadOnlySpan<byte> datagram, out bool reconnect)
     {
         if (_socket is null)
         {
+            reconnect = true;
             return false;
         }
 
-        try
-        {
-            _socket.Send(datagram);
-            return true;
-        }
-        catch (SocketException)
-        {
-            return false;
-        }
+        _socket.Send(datagram, SocketFlags.None, out SocketError error);
+        reconnect = error is not (SocketError.Success or SocketError.WouldBlock or SocketError.MessageSize);
+        return error == SocketError.Success;
     }
 
     // The syslog daemon may restart and recreate /dev/log; a connected datagram socket then fails
     // and must be reopened.
     private bool Reconnect()
     {
+        long now = Environment.TickCount64;
+        if (now < _reconnectAtMs)
+        {
+            return false;
+        }
+
         _socket?.Dispose();
         _socket = null;
         try
         {
             var socket = new Socket(AddressFamily.Unix, SocketType.Dgram, ProtocolType.Unspecified);
-            socket.Connect(new UnixDomainSocketEndPoint(_socketPath));
-            _socket = socket;
-            return true;
+            try
+            {
+                socket.Connect(new UnixDomainSocketEndPoint(_socketPath));
+                socket.Blocking = false;
+                _socket = socket;
+                return true;
+            }
+            catch (SocketException)
+            {
+                socket.Dispose();
+                throw;
+            }
         }
         catch (SocketException)
         {
+            _reconnectAtMs = now + ReconnectIntervalMs;
             return false;
         }
     }

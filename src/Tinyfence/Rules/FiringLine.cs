@@ -76,7 +76,7 @@ public sealed class FiringLine
         }
     }
 
-    // The unit letters are sysfence's size suffixes, so a figure can be pasted back into a rule.
+    // The unit letters are sysfence's size suffixes (k, M, G, T: powers of 1024).
     private void AppendBytes(double bytes)
     {
         ReadOnlySpan<byte> units = "kMGT"u8;

@@ -41,10 +41,17 @@ public sealed partial class RuleEngine
         _states = new RuleState[set.Rules.Length];
         for (int i = 0; i < _states.Length; i++)
         {
-            _states[i] = carried is not null && carried.TryGetValue(set.Rules[i].Name, out RuleState? kept) ? kept : new RuleState();
+            if (carried is not null && carried.TryGetValue(set.Rules[i].Name, out RuleState? kept))
+            {
+                // A reload that shortens the step takes effect from the last check, not after the old step.
+                kept.NextDueMs = Math.Min(kept.NextDueMs, kept.LastCheckMs + set.Rules[i].StepMs);
+                _states[i] = kept;
+            }
+            else
+            {
+                _states[i] = new RuleState();
+            }
         }
-
-        TakeCpuBaseline();
     }
 
     public RuleSet RuleSet => _set;
@@ -94,6 +101,7 @@ public sealed partial class RuleEngine
             if (nowMs >= state.NextDueMs)
             {
                 state.NextDueMs = nowMs + rule.StepMs;
+                state.LastCheckMs = nowMs;
                 Check(rule, state, nowMs);
             }
 
@@ -183,9 +191,12 @@ public sealed partial class RuleEngine
         _ => Truth.Unknown,
     };
 
-    // CPU percentages need an interval: take each rule's first counters when the engine starts, so
-    // its first check already measures one step.
-    private void TakeCpuBaseline()
+    /// <summary>
+    /// Takes the CPU counters every CPU rule measures its first interval from. Without it a rule's
+    /// first check only takes them (its CPU figures are unknown once); --once calls this, waits,
+    /// then checks.
+    /// </summary>
+    public void TakeCpuBaseline()
     {
         if (_set.Cpu is not { } cpu)
         {

@@ -23,6 +23,8 @@ public sealed class RuleState
 
     public long NextDueMs { get; set; }
 
+    public long LastCheckMs { get; set; }
+
     public CpuTimes PreviousCpu;
 
     public bool HasPreviousCpu;

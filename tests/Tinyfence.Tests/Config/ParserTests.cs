@@ -180,6 +180,8 @@ public class ParserTests
     [InlineData("rul 'r' { la1 > 1 } log", "1:1: expected 'rule', 'if', 'when' or 'on' to begin a rule, or 'set' or 'include', found 'rul' (did you mean 'rule'?)")]
     [InlineData("rule 'r' { la1 $ 1 } log", "1:16: expected a comparison operator")]
     [InlineData("set", "1:4: expected a setting name after 'set'")]
+    [InlineData("set step\nrule 'a' { la1 > 1 } log", "2:1: expected a value for the setting 'step', found 'rule'")]
+    [InlineData("set\nrule 'a' { la1 > 1 } log", "2:1: expected a setting name after 'set'")]
     [InlineData("set stepp 5", "1:5: unknown setting 'stepp' (did you mean 'step'?)")]
     [InlineData("set step fast", "1:10: expected a positive duration")]
     [InlineData("set log file", "1:9: expected stderr or syslog after 'set log', found 'file'")]
@@ -209,6 +211,30 @@ public class ParserTests
             """);
         Assert.Null(config);
         Assert.Equal(["1:12", "3:5", "4:22", "6:1", "6:18"], TestConfig.Errors(diagnostics).Select(e => e.Split(':')[1] + ":" + e.Split(':')[2]));
+    }
+
+    [Fact]
+    public void ASetWithoutValueDoesNotSwallowTheNextRule()
+    {
+        (_, DiagnosticBag diagnostics) = TestConfig.Load("set step\nrule 'a' { la2 > 1 } log");
+        Assert.Equal(2, TestConfig.Errors(diagnostics).Count()); // the rule on line 2 is still read and checked
+    }
+
+    [Fact]
+    public void ErrorsInsideGroupsDoNotLeakNestingIntoLaterRules()
+    {
+        string bad = string.Concat(Enumerable.Repeat("rule 'x' { { { la1 > } } } log\n", 40));
+        (_, DiagnosticBag diagnostics) = TestConfig.Load(bad + "rule 'good' { { { { la1 > 1 } } } } log");
+        Assert.DoesNotContain(diagnostics.Items, d => d.Message.Contains("nested", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void AnEndlessChainIsAnErrorNotAStackOverflow()
+    {
+        string text = "rule 'r' { la1 > 1" + string.Concat(Enumerable.Repeat(" or la5 > 1", 50_000)) + " } log";
+        (TinyfenceConfig? config, DiagnosticBag diagnostics) = TestConfig.Load(text);
+        Assert.Null(config);
+        Assert.Contains("more than 1000 terms", TestConfig.Errors(diagnostics).Single(), StringComparison.Ordinal);
     }
 
     [Fact]

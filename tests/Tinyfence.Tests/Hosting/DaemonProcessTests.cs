@@ -114,8 +114,48 @@ public sealed class DaemonProcessTests : IDisposable
         File.SetUnixFileMode(config, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.OtherRead | UnixFileMode.OtherWrite);
         (int code, string output) = DaemonProcess.Run("run", "--once", "-c", config, "--proc-root", _proc.Root);
         Assert.Equal(78, code);
-        Assert.Contains("config file is writable by every user (mode 0606)", output, StringComparison.Ordinal);
+        Assert.Contains($"{config}:1:1: error: config file is writable by every user (mode 0606)", output, StringComparison.Ordinal);
+
+        // check refuses what run refuses.
+        (code, output) = DaemonProcess.Run("check", "-c", config);
+        Assert.Equal(78, code);
+        Assert.Contains("config file is writable by every user", output, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void SigusrOnePausesAndSigusrTwoResumesInsteadOfKilling()
+    {
+        string config = Config("rule 'beat' { la1 >= 0 } log step 200ms");
+        using var daemon = new DaemonProcess("run", "-c", config, "--proc-root", _proc.Root);
+        daemon.WaitFor("rule \"beat\" fired");
+        daemon.Signal(SIGUSR1);
+        daemon.WaitFor("paused");
+        Thread.Sleep(600);
+        int fired = daemon.Lines.Count(l => l.Contains("fired", StringComparison.Ordinal));
+        Thread.Sleep(600);
+        Assert.Equal(fired, daemon.Lines.Count(l => l.Contains("fired", StringComparison.Ordinal)));
+        daemon.Signal(SIGUSR2);
+        daemon.WaitFor("resumed");
+        daemon.WaitFor("rule \"beat\" fired", fired + 1);
+        daemon.Signal(DaemonProcess.SIGTERM);
+        Assert.Equal(0, daemon.WaitForExit());
+    }
+
+    [Fact]
+    public void ASecondSigtermStopsRunningCommandsAtOnce()
+    {
+        string config = Config("set timeout 10m\nrule 'long' { la1 >= 0 } run once 'sleep 600'");
+        using var daemon = new DaemonProcess("run", "-c", config, "--proc-root", _proc.Root);
+        daemon.WaitFor("long: started");
+        daemon.Signal(DaemonProcess.SIGTERM);
+        daemon.WaitFor("waiting for 1 running command");
+        daemon.Signal(DaemonProcess.SIGTERM);
+        Assert.Equal(0, daemon.WaitForExit(timeoutMs: 15_000));
+        Assert.Contains("second stop signal", daemon.Output, StringComparison.Ordinal);
+    }
+
+    private const int SIGUSR1 = 10;
+    private const int SIGUSR2 = 12;
 
     [Fact]
     public void BuiltinRulesLogTheMachinesFigures()

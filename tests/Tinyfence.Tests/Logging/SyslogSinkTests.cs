@@ -56,6 +56,22 @@ public sealed class SyslogSinkTests : IDisposable
     }
 
     [Fact]
+    public void WithoutASyslogDaemonTheSinkRetriesOnlyEveryFewSeconds()
+    {
+        using var sink = new SyslogSink(SyslogFacility.Daemon, Path.Combine(_dir, "nobody-listens"));
+        var log = new Logger(sink);
+        log.Notice("first"); // tries to connect, fails, falls back to stderr
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < 1000; i++)
+        {
+            log.Write(LogLevel.Notice, "rule \"x\" fired: la1=9.00"u8);
+        }
+
+        // No reconnect attempt (a socket and an exception each) per line.
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+    }
+
+    [Fact]
     public void WithoutASyslogDaemonLinesGoToStderrInsteadOfBeingLost()
     {
         using var sink = new SyslogSink(SyslogFacility.Daemon, Path.Combine(_dir, "nobody-listens"));

@@ -42,4 +42,13 @@ public class RuleReloadTests
         h.Tick(10_000);
         Assert.Equal(2, h.Count("fired"));
     }
+
+    [Fact]
+    public void AReloadThatShortensTheStepTakesEffectFromTheLastCheck()
+    {
+        using var h = new EngineHarness("rule 'r' { la1 >= 0 } log step 1h");
+        h.Tick(0);
+        h.Reload("rule 'r' { la1 >= 0 } log step 10s");
+        Assert.Equal(10_000, h.Tick(5_000));
+    }
 }

@@ -32,7 +32,8 @@ public sealed class CpuSource(int firstSlot) : MetricSource(firstSlot, 2, "/proc
         }
         else
         {
-            // First check, or no time passed: there is no interval to measure yet.
+            // First check (it only takes the counters to measure from: a start-up measured over
+            // a few jiffies would read 100 %), or no time passed.
             readings.SetUnavailable(FirstSlot, 2);
         }
 

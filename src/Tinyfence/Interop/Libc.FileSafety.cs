@@ -12,6 +12,13 @@ internal static unsafe partial class Libc
     [LibraryImport(Library, EntryPoint = "statx", SetLastError = true)]
     public static partial int Statx(int directoryFd, byte* path, int flags, uint mask, StatxBuffer* buffer);
 
+    // realpath(path, NULL) returns a malloc'd buffer that the caller frees.
+    [LibraryImport(Library, EntryPoint = "realpath", SetLastError = true)]
+    public static partial byte* RealPath(byte* path, byte* resolved);
+
+    [LibraryImport(Library, EntryPoint = "free")]
+    public static partial void Free(void* pointer);
+
     [LibraryImport(Library, EntryPoint = "geteuid")]
     public static partial uint GetEffectiveUid();
 

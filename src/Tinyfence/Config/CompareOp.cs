@@ -1,0 +1,11 @@
+namespace Tinyfence.Config;
+
+public enum CompareOp
+{
+    Equal,
+    NotEqual,
+    Less,
+    LessOrEqual,
+    Greater,
+    GreaterOrEqual,
+}

@@ -1,0 +1,8 @@
+namespace Tinyfence.Config;
+
+public enum DiagnosticSeverity
+{
+    Error,
+    Warning,
+    Note,
+}

@@ -1,0 +1,7 @@
+namespace Tinyfence.Config;
+
+public enum LogTarget
+{
+    Stderr,
+    Syslog,
+}
