@@ -154,6 +154,32 @@ public sealed class DaemonProcessTests : IDisposable
         Assert.Contains("second stop signal", daemon.Output, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void ExitStatusIsKnownEvenWhenStartedWithSigchldIgnored()
+    {
+        // python3 ignores SIGCHLD, then execs tinyfence: the disposition survives exec.
+        string config = Config("rule 'cmd' { la1 >= 0 } run once 'exit 3'");
+        string tinyfence = Path.Combine(AppContext.BaseDirectory, "tinyfence");
+        (int code, string output) = RunProgram("python3", "-c",
+            $"import signal, os; signal.signal(signal.SIGCHLD, signal.SIG_IGN); os.execv('{tinyfence}', ['tinyfence', '--once', '--proc-root', '{_proc.Root}', '-c', '{config}'])");
+        Assert.Equal(0, code);
+        Assert.Contains("cmd: command exited with status 3", output, StringComparison.Ordinal);
+    }
+
+    private static (int Code, string Output) RunProgram(string program, params string[] args)
+    {
+        var start = new System.Diagnostics.ProcessStartInfo(program) { RedirectStandardError = true, RedirectStandardOutput = true };
+        foreach (string arg in args)
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        using var process = System.Diagnostics.Process.Start(start)!;
+        string output = process.StandardError.ReadToEnd() + process.StandardOutput.ReadToEnd();
+        process.WaitForExit();
+        return (process.ExitCode, output);
+    }
+
     private const int SIGUSR1 = 10;
     private const int SIGUSR2 = 12;
 
