@@ -16,7 +16,7 @@ public class CheckTests
         Assert.True(name != Repo.NoConfigs, $"{Repo.GoodConfigs} has no *.conf fixture");
         string path = Path.Combine(Repo.GoodConfigs, name);
 
-        var result = ProcessResult.Tinyfence("check", path);
+        var result = Repo.RunPublished("check", path);
 
         Assert.True(result.ExitCode == 0, result.ToString());
         Assert.Empty(Diagnostics.ErrorsIn(result.Stderr, path));
@@ -29,7 +29,7 @@ public class CheckTests
         Assert.True(name != Repo.NoConfigs, $"{Repo.BrokenConfigs} has no *.conf fixture");
         string path = Path.Combine(Repo.BrokenConfigs, name);
 
-        var result = ProcessResult.Tinyfence("check", path);
+        var result = Repo.RunPublished("check", path);
 
         Assert.True(result.ExitCode == 78, result.ToString());
         Assert.True(Diagnostics.ErrorsIn(result.Stderr, path).Count > 0,
@@ -41,7 +41,7 @@ public class CheckTests
     {
         Assert.True(File.Exists(Repo.SeedConfig), $"{Repo.SeedConfig} is missing");
 
-        var result = ProcessResult.Tinyfence("check", "-c", Repo.SeedConfig);
+        var result = Repo.RunPublished("check", "-c", Repo.SeedConfig);
 
         Assert.True(result.ExitCode == 0, result.ToString());
         Assert.Contains("ApacheStop", result.Stdout, StringComparison.Ordinal);

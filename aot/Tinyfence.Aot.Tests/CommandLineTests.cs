@@ -8,7 +8,7 @@ public class CommandLineTests
     [Fact]
     public void VersionPrintsNameAndVersionAndExitsZero()
     {
-        var result = ProcessResult.Tinyfence("--version");
+        var result = Repo.RunPublished("--version");
 
         Assert.True(result.ExitCode == 0, result.ToString());
         Assert.Matches(new Regex(@"^tinyfence [0-9]+\.[0-9]+\.[0-9]+\S*\n?$"), result.Stdout);
@@ -17,7 +17,7 @@ public class CommandLineTests
     [Fact]
     public void HelpPrintsUsageAndExitsZero()
     {
-        var result = ProcessResult.Tinyfence("--help");
+        var result = Repo.RunPublished("--help");
 
         Assert.True(result.ExitCode == 0, result.ToString());
         Assert.Contains("usage", (result.Stdout + result.Stderr).ToLowerInvariant(), StringComparison.Ordinal);
@@ -26,7 +26,7 @@ public class CommandLineTests
     [Fact]
     public void UnknownOptionIsAUsageErrorWithExit64()
     {
-        var result = ProcessResult.Tinyfence("check", "--no-such-option");
+        var result = Repo.RunPublished("check", "--no-such-option");
 
         Assert.True(result.ExitCode == 64, result.ToString());
     }

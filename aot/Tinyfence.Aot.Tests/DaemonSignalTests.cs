@@ -1,3 +1,4 @@
+using Tinyfence.Testing;
 using Tinyfence.Aot.Tests.Infrastructure;
 
 namespace Tinyfence.Aot.Tests;
@@ -24,7 +25,7 @@ public class DaemonSignalTests
     {
         using var dir = new TempDir();
         string config = dir.Write("always.conf", AlwaysConfig);
-        using var daemon = RunningDaemon.Start("run", "-c", config);
+        using var daemon = Repo.StartPublished("run", "-c", config);
 
         daemon.WaitForLine(l => l.Contains(Diagnostics.Fired("Always"), StringComparison.Ordinal), s_firing,
             "'rule \"Always\" fired' line");
@@ -38,7 +39,7 @@ public class DaemonSignalTests
     {
         using var dir = new TempDir();
         string config = dir.Write("reload.conf", AlwaysConfig);
-        using var daemon = RunningDaemon.Start("run", "-c", config);
+        using var daemon = Repo.StartPublished("run", "-c", config);
         daemon.WaitForLine(l => l.Contains(Diagnostics.Fired("Always"), StringComparison.Ordinal), s_firing,
             "'rule \"Always\" fired' line");
 

@@ -14,7 +14,7 @@ public class RunOnceTests
     [Fact]
     public void OverloadedHostFiresApacheStopOnly()
     {
-        var result = ProcessResult.Tinyfence(
+        var result = Repo.RunPublished(
             "run", "--once", "--dry-run", "--proc-root", Repo.ProcTree("overloaded"), "-c", Repo.SeedConfig);
 
         Assert.True(result.ExitCode == 0, result.ToString());
@@ -25,7 +25,7 @@ public class RunOnceTests
     [Fact]
     public void IdleHostFiresApacheStartOnly()
     {
-        var result = ProcessResult.Tinyfence(
+        var result = Repo.RunPublished(
             "run", "--once", "--dry-run", "--proc-root", Repo.ProcTree("idle"), "-c", Repo.SeedConfig);
 
         Assert.True(result.ExitCode == 0, result.ToString());
@@ -41,7 +41,7 @@ public class RunOnceTests
         string marker = Path.Combine(dir.Path, "ran");
         string config = dir.Write("command.conf", $"rule \"Busy\" {{ la1 >= 10 }} run 'sleep 1; echo ran > {marker}'\n");
 
-        var result = ProcessResult.Tinyfence(
+        var result = Repo.RunPublished(
             "run", "--once", "--proc-root", Repo.ProcTree("overloaded"), "-c", config);
 
         Assert.True(result.ExitCode == 0, result.ToString());
@@ -54,7 +54,7 @@ public class RunOnceTests
     public void BuiltInDefaultRulesRunOnceWithoutAConfig()
     {
         // `make run` starts the daemon with no -c: the built-in rules must at least evaluate.
-        var result = ProcessResult.Tinyfence("run", "--once", "--proc-root", Repo.ProcTree("idle"));
+        var result = Repo.RunPublished("run", "--once", "--proc-root", Repo.ProcTree("idle"));
 
         Assert.True(result.ExitCode == 0, result.ToString());
     }

@@ -1,3 +1,4 @@
+using Tinyfence.Testing;
 using Tinyfence.Aot.Tests.Infrastructure;
 
 namespace Tinyfence.Aot.Tests;

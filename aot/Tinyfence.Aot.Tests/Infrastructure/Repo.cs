@@ -1,11 +1,11 @@
+using Tinyfence.Testing;
+
 namespace Tinyfence.Aot.Tests.Infrastructure;
 
 /// <summary>Paths in the repository, found from the test assembly's location.</summary>
 internal static class Repo
 {
-    private static readonly Lazy<string> s_root = new(FindRoot);
-
-    public static string Root => s_root.Value;
+    public static string Root => RepoRoot.Path;
 
     public static string Fixtures => Path.Combine(Root, "fixtures");
 
@@ -61,16 +61,9 @@ internal static class Repo
 
     public const string NoConfigs = "(none)";
 
-    private static string FindRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "Tinyfence.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-        throw new InvalidOperationException(
-            $"no Tinyfence.sln above {AppContext.BaseDirectory}: the AOT tests must run from the repository");
-    }
+    /// <summary>Runs the published binary to completion.</summary>
+    public static ProcessResult RunPublished(params string[] args) => ProcessResult.Run(PublishedBinary, args);
+
+    /// <summary>Starts the published binary as a daemon.</summary>
+    public static RunningDaemon StartPublished(params string[] args) => RunningDaemon.Start(PublishedBinary, args);
 }

@@ -1,3 +1,4 @@
+using Tinyfence.Testing;
 using System.Globalization;
 using Tinyfence.Aot.Tests.Infrastructure;
 

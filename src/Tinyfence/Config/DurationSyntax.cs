@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace Tinyfence.Config;
 
 /// <summary>
@@ -13,18 +11,12 @@ public static class DurationSyntax
     public static bool TryParse(string text, out TimeSpan duration)
     {
         duration = default;
-        int digits = 0;
-        while (digits < text.Length && char.IsAsciiDigit(text[digits]))
-        {
-            digits++;
-        }
-
-        if (digits == 0 || !long.TryParse(text.AsSpan(0, digits), NumberStyles.None, CultureInfo.InvariantCulture, out long number))
+        if (!WholeNumber.TrySplit(text, out ulong number, out string unit))
         {
             return false;
         }
 
-        long unitMs = text[digits..] switch
+        long unitMs = unit switch
         {
             "" or "s" or "sec" or "secs" or "second" or "seconds" => 1000,
             "ms" => 1,
@@ -33,12 +25,12 @@ public static class DurationSyntax
             "d" or "day" or "days" => 86_400_000,
             _ => 0,
         };
-        if (unitMs == 0 || number > TimeSpan.MaxValue.TotalMilliseconds / unitMs / 2)
+        if (unitMs == 0 || number > (ulong)(TimeSpan.MaxValue.TotalMilliseconds / unitMs / 2))
         {
             return false;
         }
 
-        duration = TimeSpan.FromMilliseconds(number * unitMs);
+        duration = TimeSpan.FromMilliseconds((long)number * unitMs);
         return true;
     }
 

@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace Tinyfence.Config;
 
 /// <summary>
@@ -14,18 +12,12 @@ public static class SizeSyntax
     public static bool TryParse(string text, out double bytes)
     {
         bytes = 0;
-        int digits = 0;
-        while (digits < text.Length && char.IsAsciiDigit(text[digits]))
-        {
-            digits++;
-        }
-
-        if (digits == 0 || !ulong.TryParse(text.AsSpan(0, digits), NumberStyles.None, CultureInfo.InvariantCulture, out ulong number))
+        if (!WholeNumber.TrySplit(text, out ulong number, out string unit))
         {
             return false;
         }
 
-        int shift = text[digits..] switch
+        int shift = unit switch
         {
             "" or "B" => 0,
             "k" or "K" or "KiB" => 10,
@@ -41,21 +33,5 @@ public static class SizeSyntax
 
         bytes = number * Math.Pow(2, shift);
         return true;
-    }
-
-    /// <summary>A byte count for people: the largest binary unit that keeps one decimal.</summary>
-    public static string Format(double bytes)
-    {
-        string[] units = ["", "k", "M", "G", "T"];
-        int unit = 0;
-        while (unit < units.Length - 1 && Math.Abs(bytes) >= 1024)
-        {
-            bytes /= 1024;
-            unit++;
-        }
-
-        return unit == 0
-            ? bytes.ToString("0", CultureInfo.InvariantCulture)
-            : bytes.ToString("0.#", CultureInfo.InvariantCulture) + units[unit];
     }
 }

@@ -1,3 +1,4 @@
+using Tinyfence.Testing;
 using Tinyfence.Cli;
 using Tinyfence.Tests.Support;
 
@@ -29,10 +30,10 @@ public class CommandLineTests
     [Fact]
     public void VersionAndUsageExitZero()
     {
-        (int code, string output) = DaemonProcess.Run("--version");
+        (int code, string output) = TinyfenceProgram.Run("--version");
         Assert.Equal(0, code);
         Assert.Matches(@"^tinyfence \d+\.\d+\.\d+$", output);
-        (code, output) = DaemonProcess.Run("--help");
+        (code, output) = TinyfenceProgram.Run("--help");
         Assert.Equal(0, code);
         Assert.Contains("usage: tinyfence", output, StringComparison.Ordinal);
     }
@@ -40,7 +41,7 @@ public class CommandLineTests
     [Fact]
     public void UsageErrorExits64()
     {
-        (int code, string output) = DaemonProcess.Run("--bogus");
+        (int code, string output) = TinyfenceProgram.Run("--bogus");
         Assert.Equal(64, code);
         Assert.Contains("unknown option '--bogus'", output, StringComparison.Ordinal);
     }
@@ -48,12 +49,12 @@ public class CommandLineTests
     [Fact]
     public void CheckPrintsTheRulesAsUnderstoodAndReportsEveryError()
     {
-        (int code, string output) = DaemonProcess.Run("check", "-c", Repo.Fixture("configs", "good", "apache-recovery.conf"));
+        (int code, string output) = TinyfenceProgram.Run("check", "-c", RepoRoot.Fixture("configs", "good", "apache-recovery.conf"));
         Assert.Equal(0, code);
         Assert.Contains("rule \"apache\" { la1 >= 10 or la5 >= 6 } for 2 checks", output, StringComparison.Ordinal);
         Assert.Contains("until { la1 <= 2 } for 3 checks", output, StringComparison.Ordinal);
 
-        (code, output) = DaemonProcess.Run("check", Repo.Fixture("configs", "broken", "many-errors.conf"));
+        (code, output) = TinyfenceProgram.Run("check", RepoRoot.Fixture("configs", "broken", "many-errors.conf"));
         Assert.Equal(78, code);
         Assert.Equal(13, output.Split('\n').Count(l => l.Contains(": error: ", StringComparison.Ordinal)));
     }
@@ -61,7 +62,7 @@ public class CommandLineTests
     [Fact]
     public void CheckWithoutFilesAsksForThem()
     {
-        (int code, string output) = DaemonProcess.Run("check");
+        (int code, string output) = TinyfenceProgram.Run("check");
         Assert.Equal(64, code);
         Assert.Contains("--builtin", output, StringComparison.Ordinal);
     }

@@ -1,3 +1,4 @@
+using Tinyfence.Testing;
 using Tinyfence.Config;
 using Tinyfence.Tests.Support;
 
@@ -26,7 +27,7 @@ public sealed class ConfigLoaderTests : IDisposable
     [Fact]
     public void IncludePatternsLoadInNameOrderRelativeToTheIncludingFile()
     {
-        (TinyfenceConfig? config, DiagnosticBag diagnostics) = Load(Repo.Fixture("configs", "good", "includes.conf"));
+        (TinyfenceConfig? config, DiagnosticBag diagnostics) = Load(RepoRoot.Fixture("configs", "good", "includes.conf"));
         Assert.NotNull(config);
         Assert.Empty(diagnostics.Items);
         Assert.Equal(["main", "included-load", "included-disk"], config!.Rules.Select(r => r.Name));

@@ -1,3 +1,4 @@
+using Tinyfence.Testing;
 using Tinyfence.Config;
 using Tinyfence.Tests.Support;
 
@@ -6,16 +7,16 @@ namespace Tinyfence.Tests.Config;
 /// <summary>Every config under fixtures/configs: the good ones load, the broken ones report FILE:LINE:COL errors.</summary>
 public class FixtureConfigTests
 {
-    public static TheoryData<string> Good() => [.. Directory.GetFiles(Repo.Fixture("configs", "good"), "*.conf").Select(f => Path.GetFileName(f))];
+    public static TheoryData<string> Good() => [.. Directory.GetFiles(RepoRoot.Fixture("configs", "good"), "*.conf").Select(f => Path.GetFileName(f))];
 
-    public static TheoryData<string> Broken() => [.. Directory.GetFiles(Repo.Fixture("configs", "broken"), "*.conf").Select(f => Path.GetFileName(f))];
+    public static TheoryData<string> Broken() => [.. Directory.GetFiles(RepoRoot.Fixture("configs", "broken"), "*.conf").Select(f => Path.GetFileName(f))];
 
     [Theory]
     [MemberData(nameof(Good))]
     public void GoodConfigLoadsWithoutErrors(string file)
     {
         var diagnostics = new DiagnosticBag();
-        TinyfenceConfig? config = ConfigLoader.Load([Repo.Fixture("configs", "good", file)], diagnostics, TestConfig.Users);
+        TinyfenceConfig? config = ConfigLoader.Load([RepoRoot.Fixture("configs", "good", file)], diagnostics, TestConfig.Users);
         Assert.True(config is not null, string.Join('\n', diagnostics.Items));
         Assert.NotEmpty(config!.Rules);
     }
@@ -24,7 +25,7 @@ public class FixtureConfigTests
     [MemberData(nameof(Broken))]
     public void BrokenConfigReportsErrorsWithLineAndColumn(string file)
     {
-        string path = Repo.Fixture("configs", "broken", file);
+        string path = RepoRoot.Fixture("configs", "broken", file);
         var diagnostics = new DiagnosticBag();
         Assert.Null(ConfigLoader.Load([path], diagnostics, TestConfig.Users));
         Assert.All(TestConfig.Errors(diagnostics), e => Assert.Matches(@"^.+\.conf:\d+:\d+: error: .+", e));
@@ -33,7 +34,7 @@ public class FixtureConfigTests
     [Fact]
     public void TheSeedConfigMeansWhatTheBlogPostSays()
     {
-        TinyfenceConfig config = ConfigLoader.Load([Repo.Fixture("configs", "good", "seed-fixed.conf")], new DiagnosticBag(), TestConfig.Users)!;
+        TinyfenceConfig config = ConfigLoader.Load([RepoRoot.Fixture("configs", "good", "seed-fixed.conf")], new DiagnosticBag(), TestConfig.Users)!;
         Assert.Equal(
             [
                 ("ApacheStop", "la1 >= 10.00 or la5 >= 6.0", false, "/etc/init.d/apache2 stop;"),
@@ -49,7 +50,7 @@ public class FixtureConfigTests
     public void CheckOutputLoadsBackToTheSameRules()
     {
         // What check prints is itself a valid config with the same meaning.
-        foreach (string file in Directory.GetFiles(Repo.Fixture("configs", "good"), "*.conf"))
+        foreach (string file in Directory.GetFiles(RepoRoot.Fixture("configs", "good"), "*.conf"))
         {
             TinyfenceConfig config = ConfigLoader.Load([file], new DiagnosticBag(), TestConfig.Users)!;
             string printed = ConfigFormatter.Format(config);

@@ -1,3 +1,4 @@
+using Tinyfence.Testing;
 using Tinyfence.Config;
 using Tinyfence.Tests.Support;
 
@@ -46,7 +47,7 @@ public class HostileConfigTests
     [Fact]
     public void EveryPrefixOfAGoodConfigLoadsOrReports()
     {
-        string text = File.ReadAllText(Repo.Fixture("configs", "good", "extensions.conf"));
+        string text = File.ReadAllText(RepoRoot.Fixture("configs", "good", "extensions.conf"));
         for (int length = 0; length <= text.Length; length++)
         {
             AssertLoadsOrReports(text[..length]);

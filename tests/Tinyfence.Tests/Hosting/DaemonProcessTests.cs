@@ -1,3 +1,4 @@
+using Tinyfence.Testing;
 using Tinyfence.Tests.Support;
 
 namespace Tinyfence.Tests.Hosting;
@@ -25,18 +26,18 @@ public sealed class DaemonProcessTests : IDisposable
     public void ReloadWithABrokenConfigKeepsTheOldRulesAndSaysWhere()
     {
         string config = Config("rule 'beat' { la1 >= 0 } log step 200ms");
-        using var daemon = new DaemonProcess("run", "-c", config, "--proc-root", _proc.Root);
-        daemon.WaitFor("rule \"beat\" fired");
+        using var daemon = TinyfenceProgram.Start("run", "-c", config, "--proc-root", _proc.Root);
+        daemon.WaitForLine("rule \"beat\" fired");
 
         File.WriteAllText(config, "rule 'beat' { la1 >= 0 } log step 200ms\nrule 'bad' { la2 > 1 } log\n");
-        daemon.Signal(DaemonProcess.SIGHUP);
-        daemon.WaitFor($"{config}:2:14: error: expected a resource");
-        daemon.WaitFor("reload rejected: the previous rules keep running");
-        int firedBefore = daemon.Lines.Count(l => l.Contains("rule \"beat\" fired", StringComparison.Ordinal));
-        daemon.WaitFor("rule \"beat\" fired", firedBefore + 2);
+        daemon.Signal(Posix.SIGHUP);
+        daemon.WaitForLine($"{config}:2:14: error: expected a resource");
+        int rejected = daemon.WaitForLine("reload rejected: the previous rules keep running");
+        int next = daemon.WaitForLine("rule \"beat\" fired", rejected); // the old rule goes on checking
+        daemon.WaitForLine("rule \"beat\" fired", next + 1);
 
-        daemon.Signal(DaemonProcess.SIGTERM);
-        Assert.Equal(0, daemon.WaitForExit());
+        daemon.Signal(Posix.SIGTERM);
+        Assert.Equal(0, daemon.WaitForExit(TimeSpan.FromSeconds(20)));
     }
 
     [Fact]
@@ -44,18 +45,18 @@ public sealed class DaemonProcessTests : IDisposable
     {
         _proc.SetLoad(12);
         string config = Config("rule 'apache' { la1 >= 10 } log once until { la1 <= 2 } log\nset step 200ms");
-        using var daemon = new DaemonProcess("run", "-c", config, "--proc-root", _proc.Root);
-        daemon.WaitFor("rule \"apache\" fired");
+        using var daemon = TinyfenceProgram.Start("run", "-c", config, "--proc-root", _proc.Root);
+        daemon.WaitForLine("rule \"apache\" fired");
 
         File.WriteAllText(config, "rule 'apache' { la1 >= 10 } log once until { la1 <= 3 } log\nrule 'new' { la1 >= 0 } log once\nset step 200ms");
-        daemon.Signal(DaemonProcess.SIGHUP);
-        daemon.WaitFor("reloaded: 2 rules, 1 kept their state");
+        daemon.Signal(Posix.SIGHUP);
+        daemon.WaitForLine("reloaded: 2 rules, 1 kept their state");
         _proc.SetLoad(2.5);
-        daemon.WaitFor("rule \"apache\" recovered: la1=2.50");
-        Assert.Equal(1, daemon.Lines.Count(l => l.Contains("rule \"apache\" fired", StringComparison.Ordinal)));
+        daemon.WaitForLine("rule \"apache\" recovered: la1=2.50");
+        Assert.Equal(1, daemon.CountLines("rule \"apache\" fired"));
 
-        daemon.Signal(DaemonProcess.SIGTERM);
-        Assert.Equal(0, daemon.WaitForExit());
+        daemon.Signal(Posix.SIGTERM);
+        Assert.Equal(0, daemon.WaitForExit(TimeSpan.FromSeconds(20)));
     }
 
     [Fact]
@@ -63,19 +64,19 @@ public sealed class DaemonProcessTests : IDisposable
     {
         string marker = Path.Combine(_dir, "finished");
         string config = Config($"rule 'slow' {{ la1 >= 0 }} run once 'sleep 1; echo done > {marker}'");
-        using var daemon = new DaemonProcess("run", "-c", config, "--proc-root", _proc.Root);
-        daemon.WaitFor("slow: started");
-        daemon.Signal(DaemonProcess.SIGTERM);
-        Assert.Equal(0, daemon.WaitForExit());
+        using var daemon = TinyfenceProgram.Start("run", "-c", config, "--proc-root", _proc.Root);
+        daemon.WaitForLine("slow: started");
+        daemon.Signal(Posix.SIGTERM);
+        Assert.Equal(0, daemon.WaitForExit(TimeSpan.FromSeconds(20)));
         Assert.Equal("done", File.ReadAllText(marker).Trim());
-        Assert.Contains("waiting for 1 running command", daemon.Output, StringComparison.Ordinal);
+        Assert.Contains("waiting for 1 running command", daemon.Stderr, StringComparison.Ordinal);
     }
 
     [Fact]
     public void OnceChecksEveryRuleAndExits()
     {
-        (int code, string output) = DaemonProcess.Run("run", "--once", "--dry-run", "--proc-root", Repo.Fixture("proc", "overloaded"),
-            "-c", Repo.Fixture("configs", "good", "seed-fixed.conf"));
+        (int code, string output) = TinyfenceProgram.Run("run", "--once", "--dry-run", "--proc-root", RepoRoot.Fixture("proc", "overloaded"),
+            "-c", RepoRoot.Fixture("configs", "good", "seed-fixed.conf"));
         Assert.Equal(0, code);
         Assert.Contains("rule \"ApacheStop\" fired: la1=12.50 la5=7.20", output, StringComparison.Ordinal);
         Assert.Contains("ApacheStop: would run '/etc/init.d/apache2 stop;' (dry run)", output, StringComparison.Ordinal);
@@ -86,8 +87,8 @@ public sealed class DaemonProcessTests : IDisposable
     [Fact]
     public void SeedConfigOnAnIdleMachineOnlyStartsApache()
     {
-        (int code, string output) = DaemonProcess.Run("--once", "--dry-run", "--proc-root", Repo.Fixture("proc", "idle"),
-            Repo.Fixture("configs", "good", "seed-fixed.conf"));
+        (int code, string output) = TinyfenceProgram.Run("--once", "--dry-run", "--proc-root", RepoRoot.Fixture("proc", "idle"),
+            RepoRoot.Fixture("configs", "good", "seed-fixed.conf"));
         Assert.Equal(0, code);
         Assert.Contains("rule \"ApacheStart\" fired: la1=0.08", output, StringComparison.Ordinal);
         Assert.DoesNotContain("ApacheStop", output, StringComparison.Ordinal);
@@ -96,7 +97,7 @@ public sealed class DaemonProcessTests : IDisposable
     [Fact]
     public void ABrokenConfigDoesNotStartAndExitsWithStatus78()
     {
-        (int code, string output) = DaemonProcess.Run("run", "--once", "-c", Repo.Fixture("configs", "broken", "seed-as-posted.conf"));
+        (int code, string output) = TinyfenceProgram.Run("run", "--once", "-c", RepoRoot.Fixture("configs", "broken", "seed-as-posted.conf"));
         Assert.Equal(78, code);
         Assert.Contains("seed-as-posted.conf:3:1: error:", output, StringComparison.Ordinal);
         Assert.Contains("not started: 1 error(s)", output, StringComparison.Ordinal);
@@ -112,12 +113,12 @@ public sealed class DaemonProcessTests : IDisposable
 
         string config = Config("rule 'x' { la1 >= 0 } log");
         File.SetUnixFileMode(config, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.OtherRead | UnixFileMode.OtherWrite);
-        (int code, string output) = DaemonProcess.Run("run", "--once", "-c", config, "--proc-root", _proc.Root);
+        (int code, string output) = TinyfenceProgram.Run("run", "--once", "-c", config, "--proc-root", _proc.Root);
         Assert.Equal(78, code);
         Assert.Contains($"{config}:1:1: error: config file is writable by every user (mode 0606)", output, StringComparison.Ordinal);
 
         // check refuses what run refuses.
-        (code, output) = DaemonProcess.Run("check", "-c", config);
+        (code, output) = TinyfenceProgram.Run("check", "-c", config);
         Assert.Equal(78, code);
         Assert.Contains("config file is writable by every user", output, StringComparison.Ordinal);
     }
@@ -126,32 +127,32 @@ public sealed class DaemonProcessTests : IDisposable
     public void SigusrOnePausesAndSigusrTwoResumesInsteadOfKilling()
     {
         string config = Config("rule 'beat' { la1 >= 0 } log step 200ms");
-        using var daemon = new DaemonProcess("run", "-c", config, "--proc-root", _proc.Root);
-        daemon.WaitFor("rule \"beat\" fired");
-        daemon.Signal(SIGUSR1);
-        daemon.WaitFor("paused");
+        using var daemon = TinyfenceProgram.Start("run", "-c", config, "--proc-root", _proc.Root);
+        daemon.WaitForLine("rule \"beat\" fired");
+        daemon.Signal(Posix.SIGUSR1);
+        daemon.WaitForLine("paused");
         Thread.Sleep(600);
-        int fired = daemon.Lines.Count(l => l.Contains("fired", StringComparison.Ordinal));
+        int fired = daemon.CountLines("fired");
         Thread.Sleep(600);
-        Assert.Equal(fired, daemon.Lines.Count(l => l.Contains("fired", StringComparison.Ordinal)));
-        daemon.Signal(SIGUSR2);
-        daemon.WaitFor("resumed");
-        daemon.WaitFor("rule \"beat\" fired", fired + 1);
-        daemon.Signal(DaemonProcess.SIGTERM);
-        Assert.Equal(0, daemon.WaitForExit());
+        Assert.Equal(fired, daemon.CountLines("fired"));
+        daemon.Signal(Posix.SIGUSR2);
+        int resumed = daemon.WaitForLine("resumed");
+        daemon.WaitForLine("rule \"beat\" fired", resumed);
+        daemon.Signal(Posix.SIGTERM);
+        Assert.Equal(0, daemon.WaitForExit(TimeSpan.FromSeconds(20)));
     }
 
     [Fact]
     public void ASecondSigtermStopsRunningCommandsAtOnce()
     {
         string config = Config("set timeout 10m\nrule 'long' { la1 >= 0 } run once 'sleep 600'");
-        using var daemon = new DaemonProcess("run", "-c", config, "--proc-root", _proc.Root);
-        daemon.WaitFor("long: started");
-        daemon.Signal(DaemonProcess.SIGTERM);
-        daemon.WaitFor("waiting for 1 running command");
-        daemon.Signal(DaemonProcess.SIGTERM);
-        Assert.Equal(0, daemon.WaitForExit(timeoutMs: 15_000));
-        Assert.Contains("second stop signal", daemon.Output, StringComparison.Ordinal);
+        using var daemon = TinyfenceProgram.Start("run", "-c", config, "--proc-root", _proc.Root);
+        daemon.WaitForLine("long: started");
+        daemon.Signal(Posix.SIGTERM);
+        daemon.WaitForLine("waiting for 1 running command");
+        daemon.Signal(Posix.SIGTERM);
+        Assert.Equal(0, daemon.WaitForExit(TimeSpan.FromSeconds(15)));
+        Assert.Contains("second stop signal", daemon.Stderr, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -180,13 +181,11 @@ public sealed class DaemonProcessTests : IDisposable
         return (process.ExitCode, output);
     }
 
-    private const int SIGUSR1 = 10;
-    private const int SIGUSR2 = 12;
 
     [Fact]
     public void BuiltinRulesLogTheMachinesFigures()
     {
-        (int code, string output) = DaemonProcess.Run("--once", "--proc-root", Repo.Fixture("proc", "overloaded"));
+        (int code, string output) = TinyfenceProgram.Run("--once", "--proc-root", RepoRoot.Fixture("proc", "overloaded"));
         Assert.Equal(0, code);
         Assert.Contains("using the built-in rules", output, StringComparison.Ordinal);
         Assert.Contains("rule \"status\" fired: la1=12.50 memavail=148M", output, StringComparison.Ordinal);

@@ -1,3 +1,4 @@
+using Tinyfence.Testing;
 using Tinyfence.Actions;
 using Tinyfence.Config;
 using Tinyfence.Logging;
@@ -28,7 +29,7 @@ public class RuleAllocationTests
     [InlineData("old-kernel")]
     public void TickAllocatesNothingOnceWarm(string fixture)
     {
-        using var proc = new ProcReader(Repo.Fixture("proc", fixture));
+        using var proc = new ProcReader(RepoRoot.Fixture("proc", fixture));
         var log = new Logger(new DiscardSink());
         using var commands = new CommandRunner(log, TimeSpan.FromSeconds(1));
         TinyfenceConfig config = TestConfig.LoadValid(EveryResource);

@@ -1,3 +1,4 @@
+using Tinyfence.Testing;
 using System.Globalization;
 
 namespace Tinyfence.Tests.Support;
@@ -19,7 +20,7 @@ internal sealed class FakeProcTree : IDisposable
         }
         else
         {
-            CopyDirectory(Repo.Fixture("proc", fixture), Root);
+            CopyDirectory(RepoRoot.Fixture("proc", fixture), Root);
         }
     }
 

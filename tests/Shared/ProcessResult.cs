@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace Tinyfence.Aot.Tests.Infrastructure;
+namespace Tinyfence.Testing;
 
 /// <summary>What a finished command printed and returned.</summary>
 internal sealed record ProcessResult(string Command, int ExitCode, string Stdout, string Stderr)
@@ -18,7 +18,7 @@ internal sealed record ProcessResult(string Command, int ExitCode, string Stdout
             RedirectStandardError = true,
             RedirectStandardInput = true,
             UseShellExecute = false,
-            WorkingDirectory = workingDirectory ?? Repo.Root,
+            WorkingDirectory = workingDirectory ?? RepoRoot.Path,
         };
         foreach (string arg in args)
         {
@@ -42,9 +42,6 @@ internal sealed record ProcessResult(string Command, int ExitCode, string Stdout
         process.WaitForExit(); // drains the redirected streams
         return new ProcessResult(command, process.ExitCode, stdout.Result, stderr.Result);
     }
-
-    /// <summary>Runs the published binary.</summary>
-    public static ProcessResult Tinyfence(params string[] args) => Run(Repo.PublishedBinary, args);
 
     public override string ToString() =>
         $"`{Command}` exited {ExitCode}\n--- stdout ---\n{Stdout}--- stderr ---\n{Stderr}";

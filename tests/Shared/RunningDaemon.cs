@@ -1,9 +1,9 @@
 using System.Diagnostics;
 
-namespace Tinyfence.Aot.Tests.Infrastructure;
+namespace Tinyfence.Testing;
 
 /// <summary>
-/// The published binary running as a foreground daemon, with its stderr collected line by line
+/// A tinyfence binary (the published one, or the JIT build next to the unit tests) running as a foreground daemon, with its stderr collected line by line
 /// so a test can wait for a log line. Disposing kills it if the test did not stop it.
 /// </summary>
 internal sealed class RunningDaemon : IDisposable
@@ -19,15 +19,15 @@ internal sealed class RunningDaemon : IDisposable
 
     public bool HasExited => _process.HasExited;
 
-    public static RunningDaemon Start(params string[] args)
+    public static RunningDaemon Start(string binary, params string[] args)
     {
-        var psi = new ProcessStartInfo(Repo.PublishedBinary)
+        var psi = new ProcessStartInfo(binary)
         {
             RedirectStandardError = true,
             RedirectStandardOutput = true,
             RedirectStandardInput = true,
             UseShellExecute = false,
-            WorkingDirectory = Repo.Root,
+            WorkingDirectory = RepoRoot.Path,
         };
         foreach (string arg in args)
         {
@@ -93,6 +93,19 @@ internal sealed class RunningDaemon : IDisposable
         string state = _process.HasExited ? $"it exited with {_process.ExitCode}" : "it is still running";
         Assert.Fail($"no {what} on stderr within {timeout.TotalSeconds} s ({state}). stderr:\n{Stderr}");
         return -1;
+    }
+
+    /// <summary>Waits (15 s at most) for a stderr line containing <paramref name="text"/>, after the first <paramref name="skip"/> lines.</summary>
+    public int WaitForLine(string text, int skip = 0) =>
+        WaitForLine(l => l.Contains(text, StringComparison.Ordinal), TimeSpan.FromSeconds(15), $"'{text}'", skip);
+
+    /// <summary>How many stderr lines so far contain <paramref name="text"/>.</summary>
+    public int CountLines(string text)
+    {
+        lock (_gate)
+        {
+            return _stderr.Count(l => l.Contains(text, StringComparison.Ordinal));
+        }
     }
 
     public int LineCount
