@@ -20,7 +20,10 @@ public sealed class CommandLine
 
     public bool DryRun { get; private set; }
 
-    public static readonly string[] Verbs = ["run", "check", "version", "help"];
+    /// <summary>mail-test: send to this address instead of the mail section's recipients.</summary>
+    public string? MailTo { get; private set; }
+
+    public static readonly string[] Verbs = ["run", "check", "mail-test", "version", "help"];
 
     /// <summary>Parses; on a mistake returns null and says what was wrong in <paramref name="error"/>.</summary>
     public static CommandLine? Parse(IReadOnlyList<string> args, out string? error)
@@ -62,6 +65,15 @@ public sealed class CommandLine
                     break;
                 case "--syslog":
                     line.Syslog = true;
+                    break;
+                case "--to":
+                    if (++i >= args.Count)
+                    {
+                        error = "--to needs an email address";
+                        return null;
+                    }
+
+                    line.MailTo = args[i];
                     break;
                 case "--dry-run":
                     line.DryRun = true;

@@ -24,6 +24,8 @@ internal static class Program
                 return ExitCodes.Ok;
             case "check":
                 return CheckCommand.Run(line, Console.Out, Console.Error);
+            case "mail-test":
+                return MailTestCommand.Run(line, Console.Out, Console.Error);
             default:
                 return RunCommand.Run(line);
         }

@@ -7,4 +7,7 @@ public enum ActionKind
 
     /// <summary>Log the firing and its readings.</summary>
     Log,
+
+    /// <summary>Send an email alert (needs a <c>mail</c> section).</summary>
+    Mail,
 }

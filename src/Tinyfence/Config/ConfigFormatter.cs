@@ -15,6 +15,11 @@ public static class ConfigFormatter
             .Append("set log ").Append(s.LogTarget == LogTarget.Syslog ? $"syslog {s.SyslogFacility.ToString().ToLowerInvariant()}" : "stderr").Append('\n')
             .Append("set log-level ").Append(s.LogLevel.ToString().ToLowerInvariant()).Append('\n');
 
+        if (config.Mail is { } mail)
+        {
+            text.Append('\n').Append(FormatMail(mail));
+        }
+
         foreach (Rule rule in config.Rules)
         {
             text.Append('\n').Append(FormatRule(rule, s.DefaultStep)).Append('\n');
@@ -46,10 +51,41 @@ public static class ConfigFormatter
         return text.ToString();
     }
 
+    public static string FormatMail(MailSection mail)
+    {
+        var text = new StringBuilder("mail {\n");
+        text.Append("    server ").Append(Token.Quote(mail.Server, '"')).Append('\n')
+            .Append("    port ").Append(mail.EffectivePort).Append('\n')
+            .Append("    security ").Append(mail.Security.ToString().ToLowerInvariant()).Append('\n');
+        if (mail.CaFile is not null)
+        {
+            text.Append("    ca-file ").Append(Token.Quote(mail.CaFile, '"')).Append('\n');
+        }
+
+        text.Append("    verify-certificate ").Append(mail.VerifyCertificate ? "yes" : "no").Append('\n');
+        if (mail.User is not null)
+        {
+            text.Append("    user ").Append(Token.Quote(mail.User, '"')).Append('\n')
+                .Append("    password-file ").Append(Token.Quote(mail.PasswordFile!, '"')).Append('\n');
+        }
+
+        text.Append("    from ").Append(Token.Quote(mail.From, '"')).Append('\n')
+            .Append("    to ").Append(QuoteAddresses(mail.To)).Append('\n')
+            .Append("    subject-prefix ").Append(Token.Quote(mail.SubjectPrefix, '"')).Append('\n')
+            .Append("    limit ").Append(mail.RateLimit).Append(" per ").Append(DurationSyntax.Format(mail.RatePeriod)).Append('\n')
+            .Append("    queue ").Append(mail.QueueLimit).Append('\n')
+            .Append("    timeout ").Append(DurationSyntax.Format(mail.Timeout)).Append('\n')
+            .Append("}\n");
+        return text.ToString();
+    }
+
     public static string QuoteCommand(string command) =>
         command.Contains('\'', StringComparison.Ordinal) && !command.Contains('"', StringComparison.Ordinal)
             ? $"\"{command}\""
             : $"'{command}'";
+
+    private static string QuoteAddresses(IReadOnlyList<string> addresses) =>
+        string.Join(", ", addresses.Select(a => Token.Quote(a, '"')));
 
     private static void AppendDebounce(StringBuilder text, Debounce debounce)
     {
@@ -63,7 +99,7 @@ public static class ConfigFormatter
     {
         foreach (RuleAction action in actions)
         {
-            text.Append("\n    ").Append(action.Kind == ActionKind.Run ? "run" : "log");
+            text.Append("\n    ").Append(action.Kind.ToString().ToLowerInvariant());
             if (action.Once)
             {
                 text.Append(" once");
@@ -72,6 +108,11 @@ public static class ConfigFormatter
             if (action.Command is not null)
             {
                 text.Append(' ').Append(QuoteCommand(action.Command));
+            }
+
+            if (action.Recipients.Count > 0)
+            {
+                text.Append(" to ").Append(QuoteAddresses(action.Recipients));
             }
         }
     }

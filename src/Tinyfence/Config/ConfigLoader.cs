@@ -19,6 +19,7 @@ public sealed class ConfigLoader
     private readonly List<string> _files = [];
     private readonly HashSet<string> _including = new(StringComparer.Ordinal);
     private Settings _settings = new();
+    private MailSection? _mail;
 
     public ConfigLoader(DiagnosticBag diagnostics, Func<string, uint?>? resolveUser = null)
     {
@@ -53,7 +54,19 @@ public sealed class ConfigLoader
             _diagnostics.Warning(new SourceLocation(_files.Count > 0 ? _files[0] : "<config>", 1, 1), "the config has no rules: nothing will be checked");
         }
 
-        return _diagnostics.HasErrors ? null : new TinyfenceConfig(_settings, _rules, _files);
+        if (_mail is null)
+        {
+            foreach (Rule rule in _rules)
+            {
+                RuleAction? mail = FirstMailAction(rule);
+                if (mail is not null)
+                {
+                    _diagnostics.Error(mail.Location, "a 'mail' action needs a mail section: mail { server \"smtp.example.com\" from \"tinyfence@example.com\" to \"admin@example.com\" }");
+                }
+            }
+        }
+
+        return _diagnostics.HasErrors ? null : new TinyfenceConfig(_settings, _rules, _files) { Mail = _mail };
     }
 
     private void LoadFile(string path, SourceLocation? includedFrom)
@@ -106,6 +119,17 @@ public sealed class ConfigLoader
         foreach ((Token name, Token value, Token? extra) in content.Settings)
         {
             ApplySetting(name, value, extra);
+        }
+
+        foreach (MailSection mail in content.MailSections)
+        {
+            if (_mail is not null)
+            {
+                _diagnostics.Error(mail.Location, $"there is already a mail section (first declared at {_mail.Location.File}:{_mail.Location.Line}); one is allowed");
+                continue;
+            }
+
+            _mail = mail;
         }
 
         foreach (Rule rule in content.Rules)
@@ -274,6 +298,9 @@ public sealed class ConfigLoader
         duration = default;
         return false;
     }
+
+    private static RuleAction? FirstMailAction(Rule rule) =>
+        rule.Actions.Concat(rule.Recovery?.Actions ?? []).FirstOrDefault(a => a.Kind == ActionKind.Mail);
 
     private static uint? ResolveFromPasswd(string user) =>
         Proc.UserDatabase.TryResolveUid(user, out uint uid) ? uid : null;

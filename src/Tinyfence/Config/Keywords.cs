@@ -15,6 +15,7 @@ public static class Keywords
     public const string For = "for";
     public const string Set = "set";
     public const string Include = "include";
+    public const string Mail = "mail";
 
     public static bool IsAny(Token token, string[] words)
     {
@@ -38,5 +39,11 @@ public static class Keywords
     public static bool StartsStatement(Token token) =>
         IsAny(token, Rule) || token.IsWord(Set) || token.IsWord(Include);
 
-    public static bool StartsAction(Token token) => IsAny(token, Run) || token.IsWord(Log);
+    /// <summary>An action word; <c>mail</c> followed by <c>{</c> is the mail section, not an action.</summary>
+    public static bool StartsAction(Token token, Token next) =>
+        IsAny(token, Run) || token.IsWord(Log) || (token.IsWord(Mail) && next.Kind != TokenKind.OpenBrace);
+
+    /// <summary>A statement keyword: a rule, <c>set</c>, <c>include</c>, or the <c>mail {</c> section.</summary>
+    public static bool StartsStatement(Token token, Token next) =>
+        StartsStatement(token) || (token.IsWord(Mail) && next.Kind == TokenKind.OpenBrace);
 }

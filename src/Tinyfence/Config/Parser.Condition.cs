@@ -27,7 +27,7 @@ public sealed partial class Parser
         Token close = Take();
         if (close.Kind != TokenKind.CloseBrace)
         {
-            string hint = Keywords.StartsAction(close) || Keywords.StartsStatement(close) || close.Kind == TokenKind.EndOfFile
+            string hint = Keywords.StartsAction(close, Current) || Keywords.StartsStatement(close, Current) || close.Kind == TokenKind.EndOfFile
                 ? $" (the '{{' at {open.Location.Line}:{open.Location.Column} is not closed: is a '}}' missing?)"
                 : "";
             throw Expected($"'and', 'or' or '}}' to close {what}", close, hint);

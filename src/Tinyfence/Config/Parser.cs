@@ -37,6 +37,8 @@ public sealed partial class Parser
         public List<(Token Name, Token Value, Token? Extra)> Settings { get; } = [];
 
         public List<Token> Includes { get; } = [];
+
+        public List<MailSection> MailSections { get; } = [];
     }
 
     public FileContent ParseFile()
@@ -65,6 +67,10 @@ public sealed partial class Parser
 
     private Token Peek(int ahead = 1) => _tokens[Math.Min(_index + ahead, _tokens.Count - 1)];
 
+    private bool AtStatementStart => Keywords.StartsStatement(Current, Peek());
+
+    private bool AtAction => Keywords.StartsAction(Current, Peek());
+
     private Token Take()
     {
         Token token = _tokens[_index];
@@ -89,14 +95,14 @@ public sealed partial class Parser
             // A keyword that begins a statement is never a name or a value: a 'set' missing its
             // value must not swallow the rule on the next line.
             Token name = Current;
-            if (name.Kind != TokenKind.Word || Keywords.StartsStatement(name))
+            if (name.Kind != TokenKind.Word || AtStatementStart)
             {
                 throw Expected("a setting name after 'set' (step, timeout, kill-grace, log, log-level)", name);
             }
 
             Take();
             Token value = Current;
-            if (value.Kind is not (TokenKind.Word or TokenKind.Number or TokenKind.String) || Keywords.StartsStatement(value))
+            if (value.Kind is not (TokenKind.Word or TokenKind.Number or TokenKind.String) || AtStatementStart)
             {
                 throw Expected($"a value for the setting '{name.Text}'", value);
             }
@@ -104,8 +110,12 @@ public sealed partial class Parser
             Take();
 
             // Only 'set log syslog FACILITY' takes a second value.
-            Token? extra = name.IsWord("log") && Current.Kind == TokenKind.Word && !Keywords.StartsStatement(Current) ? Take() : null;
+            Token? extra = name.IsWord("log") && Current.Kind == TokenKind.Word && !AtStatementStart ? Take() : null;
             content.Settings.Add((name, value, extra));
+        }
+        else if (token.IsWord(Keywords.Mail) && Peek().Kind == TokenKind.OpenBrace)
+        {
+            content.MailSections.Add(ParseMailSection());
         }
         else if (token.IsWord(Keywords.Include))
         {
@@ -123,7 +133,7 @@ public sealed partial class Parser
             string hint = token.Kind == TokenKind.Word
                 ? Suggestions.DidYouMean(token.Text, [.. Keywords.Rule, Keywords.Set, Keywords.Include])
                 : "";
-            throw Expected("'rule', 'if', 'when' or 'on' to begin a rule, or 'set' or 'include'", token, hint);
+            throw Expected("'rule', 'if', 'when' or 'on' to begin a rule, or 'set', 'include' or 'mail {'", token, hint);
         }
     }
 
@@ -154,7 +164,7 @@ public sealed partial class Parser
         }
 
         _index = _tokens[resume].Location == errorAt ? Math.Max(resume, statementStart + 1) : _index;
-        while (Current.Kind != TokenKind.EndOfFile && !Keywords.StartsStatement(Current))
+        while (Current.Kind != TokenKind.EndOfFile && !AtStatementStart)
         {
             Take();
         }
@@ -192,13 +202,17 @@ public sealed partial class Parser
         while (true)
         {
             Token token = Current;
-            if (Keywords.StartsAction(token))
+            if (AtAction)
             {
                 RuleAction action = ParseAction();
                 List<RuleAction> clause = recoveryActions ?? actions;
                 if (action.Kind == ActionKind.Run && clause.Exists(a => a.Kind == ActionKind.Run))
                 {
                     _diagnostics.Error(action.Location, "a rule runs one command when it fires (and one when it recovers): join the commands with ';' in one string");
+                }
+                else if (action.Kind == ActionKind.Mail && clause.Exists(a => a.Kind == ActionKind.Mail))
+                {
+                    _diagnostics.Error(action.Location, "a rule sends one mail when it fires (and one when it recovers): list every recipient after one 'to'");
                 }
 
                 clause.Add(action);
@@ -224,7 +238,7 @@ public sealed partial class Parser
 
                 if (actions.Count == 0)
                 {
-                    throw new SyntaxError(token.Location, "expected an action ('run' or 'log') for when the rule fires, before 'until'");
+                    throw new SyntaxError(token.Location, "expected an action ('run', 'log' or 'mail') for when the rule fires, before 'until'");
                 }
 
                 Condition? condition = Current.Kind == TokenKind.OpenBrace ? ParseBlock("the recovery condition") : null;
@@ -239,12 +253,12 @@ public sealed partial class Parser
 
         if (actions.Count == 0)
         {
-            throw Expected("an action ('run', 'log') after the rule's condition", Current);
+            throw Expected("an action ('run', 'log', 'mail') after the rule's condition", Current);
         }
 
         if (recovery is not null && recoveryActions!.Count == 0)
         {
-            throw Expected("an action ('run', 'log') for the 'until' clause", Current);
+            throw Expected("an action ('run', 'log', 'mail') for the 'until' clause", Current);
         }
 
         return rule with
@@ -268,6 +282,18 @@ public sealed partial class Parser
         if (verb.IsWord(Keywords.Log))
         {
             return new RuleAction(ActionKind.Log, once, null, verb.Location);
+        }
+
+        if (verb.IsWord(Keywords.Mail))
+        {
+            // mail [once] [to "a@b", "c@d"]: the rule's own recipients.
+            bool ownRecipients = Current.IsWord("to");
+            if (ownRecipients)
+            {
+                Take();
+            }
+
+            return new RuleAction(ActionKind.Mail, once, null, verb.Location) { Recipients = ownRecipients ? ParseAddressList() : [] };
         }
 
         Token command = Take();

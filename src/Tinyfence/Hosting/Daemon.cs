@@ -1,3 +1,4 @@
+using Tinyfence.Alerts;
 using Tinyfence.Actions;
 using Tinyfence.Config;
 using Tinyfence.Logging;
@@ -21,6 +22,7 @@ public sealed class Daemon : IDisposable
     private readonly ManualResetEventSlim _wake = new(false);
     private SignalListener? _signals;
     private CommandRunner? _commands;
+    private MailAlerts? _mail;
     private RuleEngine? _engine;
 
     public Daemon(ConfigSource source, string procRoot, Logger log, bool forceSyslog, bool dryRun)
@@ -50,7 +52,8 @@ public sealed class Daemon : IDisposable
 
         LogSetup.Apply(_log, set.Settings, _forceSyslog);
         _commands = new CommandRunner(_log, set.Settings.KillGrace);
-        _engine = new RuleEngine(set, _reader, _log, _commands, carried: null, _wake.Set, _dryRun);
+        UpdateMail(set.Mail);
+        _engine = new RuleEngine(set, _reader, _log, _commands, carried: null, _wake.Set, _dryRun, _mail);
         _log.Notice($"tinyfence {VersionInfo.Version} started: {set.Rules.Length} rules from {_source.Describe()}, reading {_reader.Root}");
         return true;
     }
@@ -68,6 +71,7 @@ public sealed class Daemon : IDisposable
 
         engine.Tick(Environment.TickCount64);
         WaitForCommands(engine.RuleSet.Settings);
+        FlushMail();
     }
 
     /// <summary>The main loop, until SIGTERM or SIGINT.</summary>
@@ -105,6 +109,7 @@ public sealed class Daemon : IDisposable
         int running = _commands!.RunningCount;
         _log.Notice(running == 0 ? "stopping" : $"stopping: waiting for {running} running command(s) to finish or time out (a second SIGTERM stops them now)");
         WaitForCommands(_engine!.RuleSet.Settings, signals);
+        FlushMail();
         _log.Notice("stopped");
     }
 
@@ -112,8 +117,43 @@ public sealed class Daemon : IDisposable
     {
         _signals?.Dispose();
         _commands?.Dispose();
+        _mail?.Queue.Dispose();
         _reader.Dispose();
         _wake.Dispose();
+    }
+
+    // The queue lives across reloads, so mail already queued is not lost when the config changes.
+    private void UpdateMail(MailSection? section)
+    {
+        if (section is null)
+        {
+            if (_mail is not null)
+            {
+                FlushMail();
+                _mail.Queue.Dispose();
+                _mail = null;
+            }
+
+            return;
+        }
+
+        MailSettings settings = MailSetup.ToSettings(section);
+        if (_mail is null)
+        {
+            _mail = new MailAlerts(new MailQueue(settings, _log), _reader.Root, _log);
+        }
+        else
+        {
+            _mail.Queue.Settings = settings;
+        }
+    }
+
+    private void FlushMail()
+    {
+        if (_mail is { } mail && !mail.Flush(mail.Queue.Settings.FlushTimeout))
+        {
+            _log.Warning($"mail: {mail.Queue.Pending} message(s) not delivered at shutdown");
+        }
     }
 
     private void WaitForCommands(Settings settings, SignalListener? signals = null)
@@ -152,7 +192,8 @@ public sealed class Daemon : IDisposable
         int kept = set.Rules.Count(r => states.ContainsKey(r.Name));
         LogSetup.Apply(_log, set.Settings, _forceSyslog);
         _commands!.KillGrace = set.Settings.KillGrace;
-        _engine = new RuleEngine(set, _reader, _log, _commands, states, _wake.Set, _dryRun);
+        UpdateMail(set.Mail);
+        _engine = new RuleEngine(set, _reader, _log, _commands, states, _wake.Set, _dryRun, _mail);
         _log.Notice($"reloaded: {set.Rules.Length} rules, {kept} kept their state");
     }
 

@@ -95,4 +95,33 @@ public static class UserDatabase
 
         return TryParseUid(text, userName, out uid);
     }
+
+    /// <summary>
+    /// Names by uid from <paramref name="passwdPath"/>, for showing who owns a process; empty when
+    /// the file cannot be read. Allocates: alert time only.
+    /// </summary>
+    public static Dictionary<uint, string> ReadNames(string passwdPath = DefaultPasswdPath)
+    {
+        var names = new Dictionary<uint, string>();
+        string[] lines;
+        try
+        {
+            lines = File.ReadAllLines(passwdPath);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return names;
+        }
+
+        foreach (string line in lines)
+        {
+            string[] fields = line.Split(':');
+            if (fields.Length >= 3 && uint.TryParse(fields[2], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out uint uid))
+            {
+                names.TryAdd(uid, fields[0]);
+            }
+        }
+
+        return names;
+    }
 }

@@ -46,7 +46,7 @@ public sealed class RuleCompiler
             rules[i] = compiler.CompileRule(config.Rules[i], config.Settings.DefaultStep);
         }
 
-        return new RuleSet(config.Settings, rules, [.. compiler._sources], compiler._cpu, compiler._nextSlot);
+        return new RuleSet(config.Settings, rules, [.. compiler._sources], compiler._cpu, compiler._nextSlot, config.Mail);
     }
 
     private CompiledRule CompileRule(Rule rule, TimeSpan defaultStep)

@@ -16,6 +16,7 @@ public sealed partial class RuleEngine
         bool recovering = ruleEvent == RuleEvent.Recover;
         RuleAction[] actions = recovering ? rule.RecoveryActions : rule.TriggerActions;
         RuleAction? command = null;
+        RuleAction? mail = null;
         bool acted = false;
         foreach (RuleAction action in actions)
         {
@@ -28,6 +29,10 @@ public sealed partial class RuleEngine
             if (action.Kind == ActionKind.Run)
             {
                 command = action;
+            }
+            else if (action.Kind == ActionKind.Mail)
+            {
+                mail = action;
             }
         }
 
@@ -49,38 +54,67 @@ public sealed partial class RuleEngine
         _line.Build(rule.NameUtf8, recovering ? "recovered"u8 : "fired"u8, displays, _readings);
         _log.Write(LogLevel.Notice, _line.Line);
 
-        if (command is null)
-        {
-            return;
-        }
-
+        AlertRequest? alert = mail is null ? null : Alert(rule, ruleEvent, mail);
         if (_dryRun)
         {
-            _log.Notice($"{rule.Name}: would run {ConfigFormatter.QuoteCommand(command.Command!)} (dry run)");
+            if (command is not null)
+            {
+                _log.Notice($"{rule.Name}: would run {ConfigFormatter.QuoteCommand(command.Command!)} (dry run)");
+            }
+
+            if (alert is not null)
+            {
+                _log.Notice($"{rule.Name}: would mail {(alert.Recipients.Count > 0 ? string.Join(", ", alert.Recipients) : "the mail section's recipients")} (dry run)");
+            }
         }
-        else
+        else if (command is not null)
         {
-            StartCommand(rule, state, ruleEvent, command.Command!);
+            // The mail waits for the command, so that it can say how the command ended.
+            StartCommand(rule, state, ruleEvent, command.Command!, alert);
+        }
+        else if (alert is not null)
+        {
+            _mail!.Send(alert);
         }
     }
 
-    private void StartCommand(CompiledRule rule, RuleState state, RuleEvent ruleEvent, string command)
+    private AlertRequest Alert(CompiledRule rule, RuleEvent ruleEvent, RuleAction mail) =>
+        new(rule.Name,
+            $"{rule.Definition.Location.File}:{rule.Definition.Location.Line}",
+            ruleEvent == RuleEvent.Recover ? "recovered" : "fired",
+            ConditionText(rule, ruleEvent),
+            Encoding.UTF8.GetString(_line.ReadingsPart),
+            DateTimeOffset.Now)
+        {
+            Recipients = mail.Recipients,
+        };
+
+    private static string ConditionText(CompiledRule rule, RuleEvent ruleEvent) =>
+        ruleEvent != RuleEvent.Recover ? rule.Trigger.Text
+        : rule.Recovery is { } recovery ? recovery.Text
+        : $"not ({rule.Trigger.Text})";
+
+    private void StartCommand(CompiledRule rule, RuleState state, RuleEvent ruleEvent, string command, AlertRequest? alert)
     {
-        ConditionProgram condition = ruleEvent == RuleEvent.Recover && rule.Recovery is { } recovery ? recovery : rule.Trigger;
-        string conditionText = ruleEvent == RuleEvent.Recover && rule.Recovery is null ? $"not ({condition.Text})" : condition.Text;
         KeyValuePair<string, string>[] environment =
         [
             new("TINYFENCE_RULE", rule.Name),
             new("TINYFENCE_EVENT", ruleEvent == RuleEvent.Recover ? "recover" : "fire"),
-            new("TINYFENCE_CONDITION", conditionText),
+            new("TINYFENCE_CONDITION", ConditionText(rule, ruleEvent)),
             new("TINYFENCE_READINGS", Encoding.UTF8.GetString(_line.ReadingsPart)),
             new("TINYFENCE_CONFIG", $"{rule.Definition.Location.File}:{rule.Definition.Location.Line}"),
         ];
 
+        MailAlerts? mail = _mail;
         state.CommandStarted();
         _commands.Start(new CommandRequest(rule.Name, command, _set.Settings.CommandTimeout, environment), result =>
         {
             state.CommandExited(result);
+            if (alert is not null)
+            {
+                mail!.Send(alert with { Command = result });
+            }
+
             _onCommandExit?.Invoke();
         });
     }

@@ -19,6 +19,7 @@ public sealed partial class RuleEngine
     private readonly CommandRunner _commands;
     private readonly Action? _onCommandExit;
     private readonly bool _dryRun;
+    private readonly MailAlerts? _mail;
     private readonly RuleState[] _states;
     private readonly Readings _readings;
     private readonly bool[] _sampled;
@@ -26,11 +27,13 @@ public sealed partial class RuleEngine
 
     /// <param name="carried">States of a previous engine by rule name (a reload); rules found there keep theirs.</param>
     /// <param name="onCommandExit">Called on a command's supervisor thread when it ends, to wake the main loop.</param>
-    /// <param name="dryRun">Log the commands that would run instead of running them.</param>
+    /// <param name="dryRun">Log the commands and mails that would go out instead of running and sending them.</param>
+    /// <param name="mail">Where mail actions go; null when the config has no mail section (then it has no mail action).</param>
     public RuleEngine(RuleSet set, ProcReader reader, Logger log, CommandRunner commands,
-        IReadOnlyDictionary<string, RuleState>? carried = null, Action? onCommandExit = null, bool dryRun = false)
+        IReadOnlyDictionary<string, RuleState>? carried = null, Action? onCommandExit = null, bool dryRun = false, MailAlerts? mail = null)
     {
         _dryRun = dryRun;
+        _mail = mail;
         _set = set;
         _reader = reader;
         _log = log;

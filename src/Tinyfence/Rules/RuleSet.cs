@@ -4,9 +4,11 @@ using Tinyfence.Rules.Sources;
 namespace Tinyfence.Rules;
 
 /// <summary>A config compiled for checking: its rules, the sources they read, and the reading slots.</summary>
-public sealed class RuleSet(Settings settings, CompiledRule[] rules, MetricSource[] sources, CpuSource? cpu, int slotCount)
+public sealed class RuleSet(Settings settings, CompiledRule[] rules, MetricSource[] sources, CpuSource? cpu, int slotCount, MailSection? mail)
 {
     public Settings Settings { get; } = settings;
+
+    public MailSection? Mail { get; } = mail;
 
     public CompiledRule[] Rules { get; } = rules;
 

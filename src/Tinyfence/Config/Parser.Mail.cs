@@ -1,0 +1,151 @@
+using System.Globalization;
+
+namespace Tinyfence.Config;
+
+public sealed partial class Parser
+{
+    private static readonly string[] s_mailKeys =
+    [
+        "server", "port", "security", "ca-file", "verify-certificate", "user", "password-file",
+        "from", "to", "subject-prefix", "limit", "queue", "timeout",
+    ];
+
+    // mail { server "host" port 587 security starttls from "a@b" to "c@d", "e@f" ... }
+    private MailSection ParseMailSection()
+    {
+        Token keyword = Take();
+        Token open = Take();
+        var seen = new Dictionary<string, SourceLocation>(StringComparer.Ordinal);
+        string? server = null;
+        string? from = null;
+        IReadOnlyList<string>? to = null;
+        var section = new MailSection(keyword.Location, "", "", []);
+        while (Current.Kind != TokenKind.CloseBrace)
+        {
+            Token key = Take();
+            string name = key.Text.ToLowerInvariant();
+            if (key.Kind != TokenKind.Word || Array.IndexOf(s_mailKeys, name) < 0)
+            {
+                string hint = key.Kind == TokenKind.Word ? Suggestions.DidYouMean(key.Text, s_mailKeys) : "";
+                string what = key.Kind == TokenKind.EndOfFile ? $"'}}' to close the mail section opened at {open.Location.Line}:{open.Location.Column}" : "a mail setting (server, port, security, from, to, user, password-file, ca-file, subject-prefix, limit, queue, timeout)";
+                throw Expected(what, key, hint);
+            }
+
+            if (seen.TryGetValue(name, out SourceLocation first))
+            {
+                throw new SyntaxError(key.Location, $"'{name}' is already set in this section (at {first.Line}:{first.Column})");
+            }
+
+            seen.Add(name, key.Location);
+            switch (name)
+            {
+                case "server": server = TakeString("a quoted host name after 'server'"); break;
+                case "from": from = ParseAddress(Take(), "after 'from'"); break;
+                case "to": to = ParseAddressList(); break;
+                case "port": section = section with { Port = TakeInteger("a port (1-65535) after 'port'", 1, 65535) }; break;
+                case "security": section = section with { Security = ParseSecurity() }; break;
+                case "ca-file": section = section with { CaFile = TakeString("a quoted file of CA certificates (PEM) after 'ca-file'") }; break;
+                case "verify-certificate": section = section with { VerifyCertificate = ParseYesNo("verify-certificate") }; break;
+                case "user": section = section with { User = TakeString("a quoted user name after 'user'") }; break;
+                case "password-file": section = section with { PasswordFile = TakeString("a quoted file name after 'password-file'") }; break;
+                case "subject-prefix": section = section with { SubjectPrefix = TakeString("a quoted prefix after 'subject-prefix'") }; break;
+                case "queue": section = section with { QueueLimit = TakeInteger("a number of messages after 'queue'", 1, 100_000) }; break;
+                case "timeout": section = section with { Timeout = ParseDuration("after 'timeout'", positive: true) }; break;
+                default:
+                    int count = TakeInteger("a number of messages after 'limit', as in 'limit 10 per 1h'", 1, 100_000);
+                    if (!Current.IsWord("per"))
+                    {
+                        throw Expected($"'per' and a period after 'limit {count}', as in 'limit 10 per 1h'", Current);
+                    }
+
+                    Take();
+                    section = section with { RateLimit = count, RatePeriod = ParseDuration("after 'per'", positive: true) };
+                    break;
+            }
+        }
+
+        Take();
+        if (server is null || from is null || to is null)
+        {
+            string missing = string.Join(", ", new[] { server is null ? "server" : null, from is null ? "from" : null, to is null ? "to" : null }.OfType<string>());
+            throw new SyntaxError(keyword.Location, $"the mail section needs {missing}");
+        }
+
+        if (section.User is null != (section.PasswordFile is null))
+        {
+            throw new SyntaxError(keyword.Location, "'user' and 'password-file' go together: authentication needs both");
+        }
+
+        return section with { Server = server, From = from, To = to };
+    }
+
+    private List<string> ParseAddressList()
+    {
+        var addresses = new List<string> { ParseAddress(Take(), "after 'to'") };
+        while (Current.Kind == TokenKind.Comma)
+        {
+            Take();
+            addresses.Add(ParseAddress(Take(), "after ','"));
+        }
+
+        return addresses;
+    }
+
+    // A light check that catches typos; the SMTP server has the last word on an address.
+    private static string ParseAddress(Token token, string where)
+    {
+        string text = token.Text;
+        int at = text.LastIndexOf('@');
+        if (token.Kind != TokenKind.String || at <= 0 || at == text.Length - 1 || text.Any(c => char.IsWhiteSpace(c) || char.IsControl(c) || c is '<' or '>' or ',' or '"'))
+        {
+            throw Expected($"a quoted email address such as \"admin@example.com\" {where}", token);
+        }
+
+        return text;
+    }
+
+    private MailSecurityMode ParseSecurity()
+    {
+        Token token = Take();
+        return token.Text.ToLowerInvariant() switch
+        {
+            "none" => MailSecurityMode.None,
+            "starttls" => MailSecurityMode.StartTls,
+            "tls" or "ssl" => MailSecurityMode.Tls,
+            _ => throw Expected("none, starttls or tls after 'security'", token),
+        };
+    }
+
+    private bool ParseYesNo(string setting)
+    {
+        Token token = Take();
+        return token.Text.ToLowerInvariant() switch
+        {
+            "yes" or "true" or "on" => true,
+            "no" or "false" or "off" => false,
+            _ => throw Expected($"yes or no after '{setting}'", token),
+        };
+    }
+
+    private string TakeString(string what)
+    {
+        Token token = Take();
+        if (token.Kind != TokenKind.String || token.Text.Length == 0)
+        {
+            throw Expected(what, token);
+        }
+
+        return token.Text;
+    }
+
+    private int TakeInteger(string what, int min, int max)
+    {
+        Token token = Take();
+        if (token.Kind != TokenKind.Number || !int.TryParse(token.Text, NumberStyles.None, CultureInfo.InvariantCulture, out int value) || value < min || value > max)
+        {
+            throw Expected(what, token);
+        }
+
+        return value;
+    }
+}
