@@ -20,6 +20,7 @@ public sealed class ConfigLoader
     private readonly HashSet<string> _including = new(StringComparer.Ordinal);
     private Settings _settings = new();
     private MailSection? _mail;
+    private bool _mailSectionFailed;
 
     public ConfigLoader(DiagnosticBag diagnostics, Func<string, uint?>? resolveUser = null)
     {
@@ -54,7 +55,7 @@ public sealed class ConfigLoader
             _diagnostics.Warning(new SourceLocation(_files.Count > 0 ? _files[0] : "<config>", 1, 1), "the config has no rules: nothing will be checked");
         }
 
-        if (_mail is null)
+        if (_mail is null && !_mailSectionFailed)
         {
             foreach (Rule rule in _rules)
             {
@@ -121,6 +122,7 @@ public sealed class ConfigLoader
             ApplySetting(name, value, extra);
         }
 
+        _mailSectionFailed |= content.MailSectionFailed;
         foreach (MailSection mail in content.MailSections)
         {
             if (_mail is not null)

@@ -39,6 +39,9 @@ public sealed partial class Parser
         public List<Token> Includes { get; } = [];
 
         public List<MailSection> MailSections { get; } = [];
+
+        /// <summary>A mail section was written but had errors: its absence is not one more error.</summary>
+        public bool MailSectionFailed { get; set; }
     }
 
     public FileContent ParseFile()
@@ -54,6 +57,7 @@ public sealed partial class Parser
             }
             catch (SyntaxError error)
             {
+                content.MailSectionFailed |= _tokens[statementStart].IsWord(Keywords.Mail);
                 _diagnostics.Error(error.Location, error.Message);
                 NoteRunawayString();
                 SkipToNextStatement(statementStart, error.Location);
