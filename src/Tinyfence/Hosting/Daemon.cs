@@ -110,6 +110,7 @@ public sealed class Daemon : IDisposable
 
     public void Dispose()
     {
+        _engine?.RuleSet.Dispose();
         _signals?.Dispose();
         _commands?.Dispose();
         _reader.Dispose();
@@ -153,6 +154,7 @@ public sealed class Daemon : IDisposable
         LogSetup.Apply(_log, set.Settings, _forceSyslog);
         _commands!.KillGrace = set.Settings.KillGrace;
         _engine = new RuleEngine(set, _reader, _log, _commands, states, _wake.Set, _dryRun);
+        old.RuleSet.Dispose();
         _log.Notice($"reloaded: {set.Rules.Length} rules, {kept} kept their state");
     }
 
