@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Runtime.InteropServices;
 using Tinyfence.Interop;
 using Tinyfence.Logging;
+using Tinyfence.Proc;
 
 namespace Tinyfence.Actions;
 
@@ -29,6 +30,7 @@ internal sealed unsafe class CommandSupervisor
     private readonly TimeSpan _drainGrace;
     private int _readFd;
     private volatile bool _stopRequested;
+    private bool _reaped;
 
     public CommandSupervisor(CommandRunner runner, Logger log, in CommandRequest request, int pid, int readFd,
         long startTimestamp, DateTime startedUtc, Action<CommandResult> onExit)
@@ -81,6 +83,13 @@ internal sealed unsafe class CommandSupervisor
     /// </summary>
     public void Abandon()
     {
+        if (_reaped)
+        {
+            // The group id may belong to someone else by now.
+            CloseOutput();
+            return;
+        }
+
         Libc.Kill(-Pid, Libc.SIGKILL);
         int status;
         while (Libc.WaitPid(Pid, &status, 0) < 0 && Marshal.GetLastPInvokeError() == Errno.EINTR)
@@ -90,6 +99,9 @@ internal sealed unsafe class CommandSupervisor
         CloseOutput();
     }
 
+    // The shell's pid is also its process group id. The shell is left a zombie (seen with
+    // waitid(WNOWAIT)) until the group is dealt with, so that number cannot be given to another
+    // process while this loop may still signal the group; it is reaped last.
     private CommandResult Supervise()
     {
         byte[] buffer = new byte[ReadBufferBytes];
@@ -97,39 +109,42 @@ internal sealed unsafe class CommandSupervisor
         long killAt = long.MaxValue;
         long drainUntil = long.MaxValue;
         long exitTimestamp = 0;
-        bool reaped = false;
+        bool exited = false;
         bool termSent = false;
         bool killSent = false;
         bool timedOut = false;
         bool stopped = false;
-        int? exitCode = null;
-        int? signal = null;
         int idleSleepMs = 1;
 
         while (true)
         {
             long now = Stopwatch.GetTimestamp();
-            if (!reaped && !termSent && (now >= deadline || _stopRequested))
+
+            // A timeout applies while the shell runs; a stop also while its output drains.
+            if (!termSent && ((!exited && now >= deadline) || _stopRequested))
             {
-                timedOut = now >= deadline;
+                timedOut = !exited && now >= deadline;
                 stopped = !timedOut;
                 SignalGroup(Libc.SIGTERM);
+
+                // A stopped member would keep its SIGTERM pending until the SIGKILL: wake it (systemd does the same).
+                SignalGroup(Libc.SIGCONT);
                 termSent = true;
                 killAt = now + ToTicks(_killGrace);
             }
 
             // After a SIGTERM the whole group must go, not only the shell: a child that ignores
             // SIGTERM gets SIGKILL too.
-            if (termSent && !killSent && now >= killAt && (!reaped || GroupAlive()))
+            if (termSent && !killSent && now >= killAt && (!exited || GroupHasOtherMembers()))
             {
                 SignalGroup(Libc.SIGKILL);
                 killSent = true;
             }
 
-            if (reaped)
+            if (exited)
             {
-                bool groupSettled = !termSent || killSent || !GroupAlive();
-                if (groupSettled && _readFd < 0)
+                bool groupSettled = !termSent || killSent || !GroupHasOtherMembers();
+                if (groupSettled && (_readFd < 0 || _stopRequested))
                 {
                     break;
                 }
@@ -142,29 +157,33 @@ internal sealed unsafe class CommandSupervisor
                 }
             }
 
-            long next = Math.Min(!reaped && !termSent ? deadline : long.MaxValue,
-                Math.Min(termSent && !killSent ? killAt : long.MaxValue, reaped ? drainUntil : long.MaxValue));
-            int waitMs = next == long.MaxValue ? TickMs : (int)Math.Clamp(CeilingMs(next - now), 0, TickMs);
+            // Only deadlines still ahead count: one already passed must not make the wait zero
+            // in a state that only time changes (that would spin a core).
+            long next = Math.Min(
+                !exited && !termSent && deadline > now ? deadline : long.MaxValue,
+                Math.Min(termSent && !killSent && killAt > now ? killAt : long.MaxValue, exited && drainUntil > now ? drainUntil : long.MaxValue));
+            int waitMs = next == long.MaxValue ? TickMs : (int)Math.Clamp(CeilingMs(next - now), 1, TickMs);
             if (_readFd >= 0)
             {
                 ReadOutput(buffer, waitMs);
             }
             else
             {
-                // No output to wait on (the pipe hit EOF before the shell was reaped; usually the
+                // No output to wait on (the pipe hit EOF before the shell exited; usually the
                 // shell is just exiting): back off from 1 ms so the exit is seen at once.
                 Thread.Sleep(Math.Min(waitMs, idleSleepMs));
                 idleSleepMs = Math.Min(idleSleepMs * 2, TickMs);
             }
 
-            if (!reaped && TryReap(out exitCode, out signal))
+            if (!exited && HasExited())
             {
-                reaped = true;
+                exited = true;
                 exitTimestamp = Stopwatch.GetTimestamp();
                 drainUntil = exitTimestamp + ToTicks(_drainGrace);
             }
         }
 
+        Reap(out int? exitCode, out int? signal);
         _output.Complete();
         return new CommandResult(Handle.Label, Handle.Command, Pid, exitCode, signal, timedOut, SpawnError: null,
             Stopwatch.GetElapsedTime(_startTimestamp, exitTimestamp), _output.FirstLines, _output.LineCount)
@@ -178,6 +197,13 @@ internal sealed unsafe class CommandSupervisor
     {
         Libc.PollFd pollFd = new() { Fd = _readFd, Events = Libc.POLLIN };
         int ready = Libc.Poll(&pollFd, 1, waitMs);
+        if (ready < 0 && Marshal.GetLastPInvokeError() != Errno.EINTR)
+        {
+            // Not a signal (ENOMEM...): wait the tick out rather than spin.
+            Thread.Sleep(waitMs);
+            return;
+        }
+
         if (ready <= 0)
         {
             // 0: the tick passed; < 0: EINTR (a signal to this thread), nothing to do either way.
@@ -206,42 +232,63 @@ internal sealed unsafe class CommandSupervisor
         }
     }
 
-    private bool TryReap(out int? exitCode, out int? signal)
+    /// <summary>Whether the shell has exited, without reaping it (WNOWAIT).</summary>
+    private bool HasExited()
     {
+        byte* sigInfo = stackalloc byte[Libc.SigInfoBytes];
+        new Span<byte>(sigInfo, Libc.SigInfoBytes).Clear();
+        if (Libc.WaitId(Libc.P_PID, Pid, sigInfo, Libc.WEXITED | Libc.WNOHANG | Libc.WNOWAIT) == 0)
+        {
+            return *(int*)(sigInfo + Libc.SigInfoPidOffset) == Pid;
+        }
+
+        // ECHILD: someone else reaped it (see Reap); EINTR: look again on the next turn.
+        return Marshal.GetLastPInvokeError() != Errno.EINTR;
+    }
+
+    private void Reap(out int? exitCode, out int? signal)
+    {
+        _reaped = true;
         exitCode = null;
         signal = null;
         int status;
-        int result = Libc.WaitPid(Pid, &status, Libc.WNOHANG);
+        int result;
+        while ((result = Libc.WaitPid(Pid, &status, 0)) < 0 && Marshal.GetLastPInvokeError() == Errno.EINTR)
+        {
+        }
+
         if (result == Pid)
         {
             ProcessStatus.Decode(status, out exitCode, out signal);
-            return true;
-        }
-
-        if (result == 0)
-        {
-            return false;
-        }
-
-        int errno = Marshal.GetLastPInvokeError();
-        if (errno == Errno.EINTR)
-        {
-            return false;
+            return;
         }
 
         // ECHILD: someone else reaped it (SIGCHLD set to SIG_IGN by whoever started the daemon,
         // or a waitpid(-1) elsewhere in the process). The shell is gone; its status is lost.
+        int errno = Marshal.GetLastPInvokeError();
         _log.Warning(Handle.Label + ": cannot wait for pid " + Pid.ToString(System.Globalization.CultureInfo.InvariantCulture)
             + " (" + Marshal.GetPInvokeErrorMessage(errno) + "); its exit status is unknown");
-        return true;
     }
 
     // The shell leads its own process group (POSIX_SPAWN_SETPGROUP), so -pid reaches everything it
-    // started that did not move to another group or session. A group id is not reused while any
-    // member is alive, so this cannot hit a stranger while the group has members.
+    // started that did not move to another group or session. The group id is safe to signal
+    // until the shell is reaped (see Supervise).
     private void SignalGroup(int signal) => Libc.Kill(-Pid, signal);
 
-    private bool GroupAlive() => Libc.Kill(-Pid, 0) == 0 || Marshal.GetLastPInvokeError() != Errno.ESRCH;
+    // kill(-pgid, 0) cannot tell: the unreaped shell is still a member. Look for members other
+    // than the shell in the process table; only the timeout path asks, and rarely.
+    private bool GroupHasOtherMembers()
+    {
+        foreach (ProcessUsage process in ProcessTable.Read("/proc"))
+        {
+            if (process.Pid != Pid && process.ProcessGroup == Pid)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 
     private void CloseOutput()
     {

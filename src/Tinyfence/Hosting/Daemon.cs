@@ -115,6 +115,7 @@ public sealed class Daemon : IDisposable
 
     public void Dispose()
     {
+        _engine?.RuleSet.Dispose();
         _signals?.Dispose();
         _commands?.Dispose();
         _mail?.Queue.Dispose();
@@ -194,6 +195,7 @@ public sealed class Daemon : IDisposable
         _commands!.KillGrace = set.Settings.KillGrace;
         UpdateMail(set.Mail);
         _engine = new RuleEngine(set, _reader, _log, _commands, states, _wake.Set, _dryRun, _mail);
+        old.RuleSet.Dispose();
         _log.Notice($"reloaded: {set.Rules.Length} rules, {kept} kept their state");
     }
 

@@ -16,6 +16,16 @@ internal static unsafe partial class Libc
 
     public const int WNOHANG = 1;
 
+    // waitid: P_PID selects one child; WEXITED asks for exits; WNOWAIT leaves the child a zombie,
+    // so its pid (and process group id) cannot be reused while we still signal the group.
+    public const int P_PID = 1;
+    public const int WEXITED = 4;
+    public const int WNOWAIT = 0x01000000;
+
+    /// <summary>siginfo_t is 128 bytes on Linux; si_pid sits at offset 16 on 64-bit targets.</summary>
+    public const int SigInfoBytes = 128;
+    public const int SigInfoPidOffset = 16;
+
     public const short POLLIN = 0x01;
     public const short POLLERR = 0x08;
     public const short POLLHUP = 0x10;
@@ -23,6 +33,7 @@ internal static unsafe partial class Libc
 
     public const int SIGKILL = 9;
     public const int SIGTERM = 15;
+    public const int SIGCONT = 18;
     public const int SIGSTOP = 19;
 
     /// <summary><c>struct pollfd</c>.</summary>
@@ -79,6 +90,9 @@ internal static unsafe partial class Libc
 
     [LibraryImport(Library, EntryPoint = "waitpid", SetLastError = true)]
     public static partial int WaitPid(int pid, int* status, int options);
+
+    [LibraryImport(Library, EntryPoint = "waitid", SetLastError = true)]
+    public static partial int WaitId(int idType, int id, byte* sigInfo, int options);
 
     [LibraryImport(Library, EntryPoint = "kill", SetLastError = true)]
     public static partial int Kill(int pid, int signal);

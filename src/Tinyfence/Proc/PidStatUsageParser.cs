@@ -3,15 +3,16 @@ using System.Text;
 namespace Tinyfence.Proc;
 
 /// <summary>
-/// Reads name, state, CPU time and resident size from <c>/proc/PID/stat</c>. Fields are counted
-/// after the LAST ')' (the name may contain ')' and spaces): the state is field 3, utime and stime
-/// fields 14 and 15 (clock ticks), rss field 24 (pages).
+/// Reads name, state, process group, CPU time and resident size from <c>/proc/PID/stat</c>. Fields
+/// are counted after the LAST ')' (the name may contain ')' and spaces): the state is field 3, the
+/// process group field 5, utime and stime fields 14 and 15 (clock ticks), rss field 24 (pages).
 /// </summary>
 public static class PidStatUsageParser
 {
-    public static bool TryParse(ReadOnlySpan<byte> text, out string name, out byte state, out ulong cpuTicks, out long rssPages)
+    public static bool TryParse(ReadOnlySpan<byte> text, out string name, out byte state, out int processGroup, out ulong cpuTicks, out long rssPages)
     {
         name = "";
+        processGroup = 0;
         cpuTicks = 0;
         rssPages = 0;
         if (!PidStatParser.TryParseState(text, out state))
@@ -33,6 +34,7 @@ public static class PidStatUsageParser
             ReadOnlySpan<byte> value = end < 0 ? rest : rest[..end];
             switch (field)
             {
+                case 5 when !int.TryParse(value, out processGroup):
                 case 14 when !ulong.TryParse(value, out utime):
                 case 15 when !ulong.TryParse(value, out stime):
                 case 24 when !long.TryParse(value, out rssPages):

@@ -112,6 +112,9 @@ public sealed unsafe partial class ProcReader
         return ReadResult.Ok;
     }
 
+    // One process that cannot be read is skipped, not the whole count: it may have exited
+    // between getdents64 and the open (ENOENT) or the read (ESRCH, an empty read), or be hidden
+    // from this daemon (hidepid=, an LSM: EPERM, EACCES). Only the root directory failing fails.
     private ReadResult Matches(ReadOnlySpan<byte> pid, ProcessFilter filter, out bool matches)
     {
         matches = true;
@@ -121,13 +124,13 @@ public sealed unsafe partial class ProcReader
             if (!result.IsOk)
             {
                 matches = false;
-                return IsGone(result) ? ReadResult.Ok : result;
+                return ReadResult.Ok;
             }
 
             if (!PidStatParser.TryParseState(stat, out byte state))
             {
                 matches = false;
-                return ReadResult.Malformed;
+                return ReadResult.Ok;
             }
 
             if (!filter.MatchesState(state))
@@ -143,13 +146,13 @@ public sealed unsafe partial class ProcReader
             if (!result.IsOk)
             {
                 matches = false;
-                return IsGone(result) ? ReadResult.Ok : result;
+                return ReadResult.Ok;
             }
 
             if (!PidStatusParser.TryParseEffectiveUid(status, out uint uid))
             {
                 matches = false;
-                return ReadResult.Malformed;
+                return ReadResult.Ok;
             }
 
             matches = filter.MatchesUser(uid);
@@ -157,11 +160,6 @@ public sealed unsafe partial class ProcReader
 
         return ReadResult.Ok;
     }
-
-    // A process can exit between getdents64 and the open (ENOENT) or between the open and the
-    // read (ESRCH, or an empty read).
-    private static bool IsGone(ReadResult result) =>
-        result.Status == ReadStatus.Missing || result.Errno == Errno.ESRCH;
 
     private ReadResult ReadPidFile(ReadOnlySpan<byte> pid, ReadOnlySpan<byte> file, int size, out ReadOnlySpan<byte> content)
     {

@@ -3,9 +3,9 @@ using System.Globalization;
 namespace Tinyfence.Proc;
 
 /// <summary>
-/// Every process of a proc root with its CPU time and resident memory, for the system snapshot
-/// of an alert (top processes by CPU and memory). Not on the rule tick: it allocates, and it is
-/// called from the alert composer's thread.
+/// Every process of a proc root with its group, CPU time and resident memory: for the system
+/// snapshot of an alert, and for the command supervisor's "is anything left in the group?". Not
+/// on the rule tick: it allocates.
 /// </summary>
 public static class ProcessTable
 {
@@ -32,7 +32,7 @@ public static class ProcessTable
             try
             {
                 byte[] stat = File.ReadAllBytes(Path.Combine(directory, "stat"));
-                if (!PidStatUsageParser.TryParse(stat, out string name, out byte state, out ulong ticks, out long rssPages))
+                if (!PidStatUsageParser.TryParse(stat, out string name, out byte state, out int group, out ulong ticks, out long rssPages))
                 {
                     continue;
                 }
@@ -42,7 +42,7 @@ public static class ProcessTable
                     continue;
                 }
 
-                processes.Add(new ProcessUsage(pid, name, state, uid, ticks, rssPages * Environment.SystemPageSize));
+                processes.Add(new ProcessUsage(pid, group, name, state, uid, ticks, rssPages * Environment.SystemPageSize));
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {

@@ -29,6 +29,7 @@ public readonly record struct ReadResult(ReadStatus Status, int Errno)
         ReadStatus.Missing => "no such file",
         ReadStatus.Unsupported => "not supported by this kernel (EOPNOTSUPP)",
         ReadStatus.Malformed => "malformed content",
+        _ when Errno == 110 => "no answer (a hung file system?)",
         _ => "read failed: errno " + Errno.ToString(System.Globalization.CultureInfo.InvariantCulture),
     };
 }

@@ -195,24 +195,26 @@ public class ProcReaderFailureTests
     }
 
     [Fact]
-    public void ACorruptPidStatIsMalformed()
+    public void AProcessWithACorruptStatIsSkipped()
     {
         using var tree = new FakeProcTree(fixture: null);
         tree.Write("10/stat", "10 (a S 1 10 10 0 -1\n");
+        tree.Write("11/stat", "11 (b) R 1 11 11 0 -1\n");
         using var reader = new ProcReader(tree.Root);
         ReadResult result = reader.CountProcesses(new ProcessFilter([], ProcessStates.Running), out int count);
-        Assert.Equal(ReadResult.Malformed, result);
-        Assert.Equal(0, count);
+        Assert.Equal(ReadResult.Ok, result);
+        Assert.Equal(1, count);
     }
 
     [Fact]
-    public void APidStatusWithoutUidIsMalformed()
+    public void AProcessWhoseStatusHasNoUidIsSkipped()
     {
         using var tree = new FakeProcTree(fixture: null);
         tree.Write("10/stat", "10 (a) S 1 10 10 0 -1\n");
         tree.Write("10/status", "Name:\ta\n");
         using var reader = new ProcReader(tree.Root);
-        Assert.Equal(ReadResult.Malformed, reader.CountProcesses(new ProcessFilter([0], ProcessStates.Any), out _));
+        Assert.Equal(ReadResult.Ok, reader.CountProcesses(new ProcessFilter([0], ProcessStates.Any), out int count));
+        Assert.Equal(0, count);
     }
 
     [Fact]

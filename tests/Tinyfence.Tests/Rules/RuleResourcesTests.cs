@@ -127,4 +127,29 @@ public class RuleResourcesTests
         Assert.Equal(0, h.Count("fired"));
         Assert.Single(h.Lines("statvfs(\"/no/such/dir\"): unavailable"));
     }
+
+    [Fact]
+    public void ACpuCounterThatGoesBackCountsAsZeroNotAsAHugeFigure()
+    {
+        // The kernel documents that iowait can decrease. Here: busy +100, idle +100, iowait -2,
+        // so 198 jiffies passed and busy is 100 / 198.
+        using var h = new EngineHarness("rule 'r' { iowait == 0 and cpu <= 100 } log");
+        h.Tick(0);
+        string stat = File.ReadAllText(Path.Combine(h.Proc.Root, "stat"));
+        h.Proc.Write("stat", stat.Replace("cpu  1287431 2214 412876 93876121 20143", "cpu  1287531 2214 412876 93876221 20141", StringComparison.Ordinal));
+        h.Tick(10_000);
+        Assert.Equal(["rule \"r\" fired: iowait=0.0% cpu=50.5%"], h.Lines("fired"));
+    }
+
+    [Fact]
+    public void AProcessThatCannotBeReadIsSkippedNotTheWholeCount()
+    {
+        using var h = new EngineHarness("rule 'r' { nproc zombie == 1 and nproc \"www-data\" == 3 } log");
+        // A pid directory whose files cannot be read (as with hidepid= or an LSM): a directory
+        // where the stat file should be makes every read of it fail.
+        Directory.CreateDirectory(Path.Combine(h.Proc.Root, "9999", "stat"));
+        Directory.CreateDirectory(Path.Combine(h.Proc.Root, "9999", "status"));
+        h.Tick(0);
+        Assert.Equal(1, h.Count("fired"));
+    }
 }

@@ -32,7 +32,12 @@ internal sealed class EngineHarness : IDisposable
     public RuleEngine Engine { get; private set; }
 
     /// <summary>Replaces the engine as a SIGHUP reload does: new rules, states carried by name.</summary>
-    public void Reload(string configText) => Engine = Build(configText, Engine.States);
+    public void Reload(string configText)
+    {
+        RuleEngine old = Engine;
+        Engine = Build(configText, old.States);
+        old.RuleSet.Dispose();
+    }
 
     public long Tick(long nowMs) => Engine.Tick(nowMs);
 
@@ -50,6 +55,7 @@ internal sealed class EngineHarness : IDisposable
 
     public void Dispose()
     {
+        Engine.RuleSet.Dispose();
         Commands.Dispose();
         _reader.Dispose();
         Proc.Dispose();

@@ -27,8 +27,11 @@ public sealed class CpuSource(int firstSlot) : MetricSource(firstSlot, 2, "/proc
         ulong total = now.Total - previous.Total;
         if (hasPrevious && now.Total > previous.Total)
         {
-            readings.Set(FirstSlot + Busy, (now.Busy - previous.Busy) * 100.0 / total);
-            readings.Set(FirstSlot + IoWait, (now.IoWait - previous.IoWait) * 100.0 / total);
+            // The counters are not strictly monotonic (the kernel documents that iowait can go
+            // back; idle jumps on CPU hotplug): a counter that went back counts as 0, never as a
+            // wrapped-around ulong.
+            readings.Set(FirstSlot + Busy, Share(now.Busy, previous.Busy, total));
+            readings.Set(FirstSlot + IoWait, Share(now.IoWait, previous.IoWait, total));
         }
         else
         {
@@ -40,6 +43,9 @@ public sealed class CpuSource(int firstSlot) : MetricSource(firstSlot, 2, "/proc
         previous = now;
         hasPrevious = true;
     }
+
+    private static double Share(ulong now, ulong before, ulong total) =>
+        now > before ? Math.Min((now - before) * 100.0 / total, 100) : 0;
 
     protected override ReadResult Read(ProcReader reader, Readings readings)
     {
