@@ -51,7 +51,7 @@ public sealed class MailAlerts
     {
         try
         {
-            AlertMessage message = AlertComposer.Compose(request, _host, Queue.Settings.SubjectPrefix, Snapshot());
+            AlertMessage message = AlertText.Compose(request, _host, Snapshot());
             Queue.Enqueue(message);
         }
         catch (Exception e)

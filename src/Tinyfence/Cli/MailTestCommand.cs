@@ -41,7 +41,7 @@ public static class MailTestCommand
         string host = Environment.MachineName;
         DateTimeOffset now = DateTimeOffset.Now;
         var message = new AlertMessage(
-            $"{settings.SubjectPrefix} {host}: test message from tinyfence",
+            $"{host}: test message from tinyfence",
             string.Create(CultureInfo.InvariantCulture, $"""
                 This is a test message sent by `tinyfence mail-test` on {host} at {now:yyyy-MM-dd HH:mm:ss zzz}.
                 Configuration: {string.Join(", ", config.Files)}

@@ -7,18 +7,17 @@ namespace Tinyfence.Actions;
 /// <summary>
 /// Turns a firing into the text of a mail: a subject that tells the story in a phone's inbox, and
 /// a plain-text body with the host, the rule, what fired and why, when, the command and its
-/// result, and a snapshot of the system.
+/// result, and a snapshot of the system. (The mail queue puts the subject prefix in front.)
 /// </summary>
-public static class AlertComposer
+public static class AlertText
 {
     // Long enough for the readings, short enough not to be cut by every mail client.
     private const int MaxSubjectLength = 140;
 
-    public static AlertMessage Compose(AlertRequest request, string host, string prefix, string snapshot)
+    public static AlertMessage Compose(AlertRequest request, string host, string snapshot)
     {
         var subject = new StringBuilder();
-        subject.Append(prefix).Append(prefix.Length > 0 ? " " : "")
-            .Append(host).Append(": ").Append(request.Rule).Append(' ').Append(request.Event);
+        subject.Append(host).Append(": ").Append(request.Rule).Append(' ').Append(request.Event);
         if (request.Command is { } command && !command.Succeeded)
         {
             subject.Append(", command failed (").Append(command.Describe()).Append(')');

@@ -4,7 +4,7 @@ using Tinyfence.Testing;
 
 namespace Tinyfence.Tests.Actions;
 
-public class AlertComposerTests
+public class AlertTextTests
 {
     private static readonly DateTimeOffset s_when = new(2026, 11, 25, 21, 0, 3, TimeSpan.Zero);
 
@@ -14,8 +14,8 @@ public class AlertComposerTests
     [Fact]
     public void SubjectTellsTheStoryAtAGlance()
     {
-        AlertMessage message = AlertComposer.Compose(Request(), "web1", "[web1]", "");
-        Assert.Equal("[web1] web1: apache fired - la1=12.50 la5=7.20", message.Subject);
+        AlertMessage message = AlertText.Compose(Request(), "web1", "");
+        Assert.Equal("web1: apache fired - la1=12.50 la5=7.20", message.Subject);
         Assert.Equal(s_when, message.Created);
     }
 
@@ -24,8 +24,8 @@ public class AlertComposerTests
     {
         var result = new CommandResult("apache", "/etc/init.d/apache2 stop", 42, 1, null, false, null, TimeSpan.FromSeconds(2.1),
             ["Stopping web server: apache2 failed!"], 1);
-        AlertMessage message = AlertComposer.Compose(Request() with { Command = result }, "web1", "[tinyfence]", "    load 12.50\n");
-        Assert.Equal("[tinyfence] web1: apache fired, command failed (exit status 1) - la1=12.50 la5=7.20", message.Subject);
+        AlertMessage message = AlertText.Compose(Request() with { Command = result }, "web1", "    load 12.50\n");
+        Assert.Equal("web1: apache fired, command failed (exit status 1) - la1=12.50 la5=7.20", message.Subject);
         Assert.Contains("Command:    /etc/init.d/apache2 stop\nResult:     exit status 1 after 2.1 s\nOutput (1 of 1 lines):\n    Stopping web server: apache2 failed!\n", message.Body, StringComparison.Ordinal);
         Assert.Contains("Rule:       apache (/etc/tinyfence/tinyfence.conf:4)\n", message.Body, StringComparison.Ordinal);
         Assert.Contains("Condition:  la1 >= 10 or la5 >= 6\nReadings:   la1=12.50 la5=7.20\n", message.Body, StringComparison.Ordinal);
@@ -35,7 +35,7 @@ public class AlertComposerTests
     [Fact]
     public void ALongSubjectIsCut()
     {
-        AlertMessage message = AlertComposer.Compose(Request() with { Readings = new string('x', 500) }, "web1", "[p]", "");
+        AlertMessage message = AlertText.Compose(Request() with { Readings = new string('x', 500) }, "web1", "");
         Assert.Equal(140, message.Subject.Length);
         Assert.EndsWith("...", message.Subject, StringComparison.Ordinal);
     }
@@ -43,7 +43,7 @@ public class AlertComposerTests
     [Fact]
     public void RuleRecipientsReplaceTheSections()
     {
-        AlertMessage message = AlertComposer.Compose(Request() with { Recipients = ["oncall@example.com"] }, "web1", "", "");
+        AlertMessage message = AlertText.Compose(Request() with { Recipients = ["oncall@example.com"] }, "web1", "");
         Assert.Equal(["oncall@example.com"], message.To);
     }
 

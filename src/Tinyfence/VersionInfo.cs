@@ -1,7 +1,8 @@
 using System.Reflection;
 
-namespace Tinyfence.Hosting;
+namespace Tinyfence;
 
+/// <summary>The product's version, from the assembly (set in Tinyfence.csproj).</summary>
 public static class VersionInfo
 {
     public static string Version { get; } =

@@ -1,0 +1,86 @@
+using System.Diagnostics;
+using Tinyfence.Alerts;
+using Tinyfence.Logging;
+
+namespace Tinyfence.Tests.Alerts;
+
+/// <summary>Settings, logs and waits the mail tests share. Timeouts are generous: CI is a loaded 2-core machine.</summary>
+internal static class MailFixture
+{
+    public static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
+
+    /// <summary>Short backoff so retries happen within a test; the rest as the product has it.</summary>
+    public static readonly MailQueueOptions FastRetry = new()
+    {
+        InitialBackoff = TimeSpan.FromMilliseconds(200),
+        MaxBackoff = TimeSpan.FromSeconds(1),
+    };
+
+    public static MailSettings Settings(SmtpTestServer server, MailSecurity security = MailSecurity.None, params string[] to) =>
+        Settings(server.Port, security, to);
+
+    public static MailSettings Settings(int port, MailSecurity security = MailSecurity.None, params string[] to) =>
+        new("127.0.0.1", port, security, "tinyfence@example.org", to.Length > 0 ? to : ["ops@example.org"])
+        {
+            Timeout = TimeSpan.FromSeconds(20),
+        };
+
+    public static AlertMessage Alert(string subject, string body = "load is high") => new(subject, body, DateTimeOffset.Now);
+
+    public static (Logger Log, MemorySink Sink) Log()
+    {
+        var sink = new MemorySink();
+        return (new Logger(sink) { MinimumLevel = LogLevel.Debug }, sink);
+    }
+
+    /// <summary>Waits for a log line containing <paramref name="text"/>; fails with the whole log if none comes.</summary>
+    public static string WaitForLine(MemorySink sink, string text, TimeSpan? timeout = null) =>
+        WaitForLine(sink, line => line.Contains(text, StringComparison.Ordinal), $"a line containing '{text}'", timeout);
+
+    public static string WaitForLine(MemorySink sink, Func<string, bool> match, string what, TimeSpan? timeout = null)
+    {
+        TimeSpan limit = timeout ?? Patience;
+        var clock = Stopwatch.StartNew();
+        while (true)
+        {
+            foreach ((LogLevel _, string line) in sink.Lines)
+            {
+                if (match(line))
+                {
+                    return line;
+                }
+            }
+
+            if (clock.Elapsed > limit)
+            {
+                Assert.Fail($"no log line matched {what} within {limit.TotalSeconds} s. Log:\n{sink.Text}");
+            }
+
+            Thread.Sleep(20);
+        }
+    }
+
+    public static void WaitUntil(Func<bool> condition, string what, TimeSpan? timeout = null)
+    {
+        TimeSpan limit = timeout ?? Patience;
+        var clock = Stopwatch.StartNew();
+        while (!condition())
+        {
+            if (clock.Elapsed > limit)
+            {
+                Assert.Fail($"{what}: not within {limit.TotalSeconds} s");
+            }
+
+            Thread.Sleep(20);
+        }
+    }
+
+    /// <summary>A password file with the given mode.</summary>
+    public static string PasswordFile(string directory, string password, UnixFileMode mode = UnixFileMode.UserRead | UnixFileMode.UserWrite)
+    {
+        string path = Path.Combine(directory, "smtp-password");
+        File.WriteAllText(path, password + "\n");
+        File.SetUnixFileMode(path, mode);
+        return path;
+    }
+}
