@@ -1,3 +1,4 @@
+using Tinyfence.Testing;
 using Tinyfence.Alerts;
 using static Tinyfence.Tests.Alerts.MailFixture;
 

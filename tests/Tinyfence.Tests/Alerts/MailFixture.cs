@@ -1,3 +1,4 @@
+using Tinyfence.Testing;
 using System.Diagnostics;
 using Tinyfence.Alerts;
 using Tinyfence.Logging;

@@ -1,3 +1,4 @@
+using Tinyfence.Testing;
 using System.Text;
 using Tinyfence.Alerts;
 using static Tinyfence.Tests.Alerts.MailFixture;

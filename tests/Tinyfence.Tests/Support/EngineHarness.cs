@@ -1,4 +1,6 @@
 using Tinyfence.Actions;
+using Tinyfence.Alerts;
+using Tinyfence.Hosting;
 using Tinyfence.Config;
 using Tinyfence.Logging;
 using Tinyfence.Proc;
@@ -12,12 +14,27 @@ internal sealed class EngineHarness : IDisposable
     private readonly ProcReader _reader;
 
     public EngineHarness(string configText, string fixture = "idle", IReadOnlyDictionary<string, RuleState>? carried = null, FakeProcTree? proc = null)
+        : this(configText, fixture, carried, proc, mailOptions: null)
+    {
+    }
+
+    /// <param name="mailOptions">When the config has a mail section: the queue's knobs (fast retries in tests).</param>
+    public EngineHarness(string configText, string fixture, IReadOnlyDictionary<string, RuleState>? carried, FakeProcTree? proc, MailQueueOptions? mailOptions)
     {
         Proc = proc ?? new FakeProcTree(fixture);
         Sink = new MemorySink();
         Log = new Logger(Sink);
         _reader = new ProcReader(Proc.Root);
         Commands = new CommandRunner(Log, TimeSpan.FromSeconds(1));
+        TinyfenceConfig config = TestConfig.LoadValid(configText);
+        if (config.Mail is { } mail)
+        {
+            MailQueue queue = mailOptions is null
+                ? new MailQueue(MailSetup.ToSettings(mail), Log)
+                : new MailQueue(MailSetup.ToSettings(mail), Log, mailOptions);
+            Mail = new MailAlerts(queue, Proc.Root, Log) { CpuInterval = TimeSpan.Zero };
+        }
+
         Engine = Build(configText, carried);
     }
 
@@ -28,6 +45,8 @@ internal sealed class EngineHarness : IDisposable
     public Logger Log { get; }
 
     public CommandRunner Commands { get; }
+
+    public MailAlerts? Mail { get; }
 
     public RuleEngine Engine { get; private set; }
 
@@ -57,6 +76,7 @@ internal sealed class EngineHarness : IDisposable
     {
         Engine.RuleSet.Dispose();
         Commands.Dispose();
+        Mail?.Queue.Dispose();
         _reader.Dispose();
         Proc.Dispose();
     }
@@ -65,6 +85,6 @@ internal sealed class EngineHarness : IDisposable
     {
         TinyfenceConfig config = TestConfig.LoadValid(configText);
         RuleSet set = RuleCompiler.Compile(config, Log);
-        return new RuleEngine(set, _reader, Log, Commands, carried);
+        return new RuleEngine(set, _reader, Log, Commands, carried, onCommandExit: null, dryRun: false, Mail);
     }
 }

@@ -2,7 +2,7 @@ using System.Net;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 
-namespace Tinyfence.Tests.Alerts;
+namespace Tinyfence.Testing;
 
 /// <summary>
 /// A private CA and a server certificate signed by it, made with CertificateRequest (no openssl

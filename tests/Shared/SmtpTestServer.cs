@@ -4,7 +4,7 @@ using System.Net.Sockets;
 using MimeKit;
 using Tinyfence.Testing;
 
-namespace Tinyfence.Tests.Alerts;
+namespace Tinyfence.Testing;
 
 /// <summary>
 /// tests/scripts/smtp-test-server.py (aiosmtpd) on 127.0.0.1 for one test: accepted messages
