@@ -1,0 +1,72 @@
+using MimeKit;
+using Tinyfence.Aot.Tests.Infrastructure;
+using Tinyfence.Testing;
+
+namespace Tinyfence.Aot.Tests;
+
+/// <summary>
+/// The static binary sends mail itself: MailKit, and TLS through the statically linked OpenSSL,
+/// against a real SMTP server (aiosmtpd) on 127.0.0.1.
+/// </summary>
+public class MailTests
+{
+    private static string Config(TempDir dir, SmtpTestServer server, string security, string extra = "", string rules = "") =>
+        dir.Write("mail.conf", $$"""
+            mail {
+                server "localhost" port {{server.Port}} security {{security}}
+                from "tinyfence@example.com" to "admin@example.com"
+                {{extra}}
+            }
+            {{rules}}
+            """);
+
+    [Fact]
+    public void MailTestDeliversAndReportsTheDialogue()
+    {
+        using var dir = new TempDir();
+        using SmtpTestServer server = SmtpTestServer.Start();
+        ProcessResult result = Repo.RunPublished("mail-test", "-c", Config(dir, server, "none"));
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Contains("RCPT TO", result.Stdout, StringComparison.Ordinal);
+        MimeMessage message = Assert.Single(server.WaitForMessages(1));
+        Assert.EndsWith("test message from tinyfence", message.Subject, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void StarttlsWithAPrivateCaWorksInTheStaticBinary()
+    {
+        using var dir = new TempDir();
+        using TestPki pki = TestPki.Create();
+        using SmtpTestServer server = SmtpTestServer.Start("--starttls", pki.ServerCertificate, pki.ServerKey);
+        ProcessResult result = Repo.RunPublished("mail-test", "-c", Config(dir, server, "starttls", $"ca-file \"{pki.CaFile}\""));
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Single(server.WaitForMessages(1));
+    }
+
+    [Fact]
+    public void AnUntrustedCertificateIsRefused()
+    {
+        using var dir = new TempDir();
+        using TestPki pki = TestPki.Create();
+        using SmtpTestServer server = SmtpTestServer.Start("--starttls", pki.ServerCertificate, pki.ServerKey);
+        ProcessResult result = Repo.RunPublished("mail-test", "-c", Config(dir, server, "starttls"));
+
+        Assert.True(result.ExitCode == 1, result.ToString());
+        Assert.Empty(Directory.GetFiles(server.Maildir, "*.eml"));
+    }
+
+    [Fact]
+    public void ARuleMailIsDeliveredBeforeOnceExits()
+    {
+        using var dir = new TempDir();
+        using SmtpTestServer server = SmtpTestServer.Start();
+        string config = Config(dir, server, "none", rules: "rule \"load\" { la1 >= 10 } mail");
+        ProcessResult result = Repo.RunPublished("run", "--once", "--proc-root", Repo.ProcTree("overloaded"), "-c", config);
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        MimeMessage message = Assert.Single(server.WaitForMessages(1));
+        Assert.Contains("load fired - la1=12.50", message.Subject, StringComparison.Ordinal);
+    }
+}
