@@ -92,6 +92,17 @@ def idle_memory(argv, idle_s, log_path):
                 proc.wait()
 
 
+# A rule that holds at every check and mails each time: the queue, MailKit and TLS-free SMTP at work.
+MAIL_CONF = """
+mail {{
+    server "127.0.0.1" port {port} security none
+    from "tinyfence@example.com" to "admin@example.com"
+    limit 1000 per 1m
+}}
+rule "mail-every-check" {{ la1 >= 0 }} mail step 200ms
+"""
+
+
 def spread(values, fmt):
     return f"{fmt(min(values))} / {fmt(statistics.median(values))} / {fmt(max(values))}"
 
@@ -162,6 +173,36 @@ def main():
         print(f"  {'tf / monit':<12}{ratios}   (per-round ratio)")
     else:
         print("  (monit not installed: no peer figures)")
+
+    if os.path.exists("/usr/bin/python3"):
+        seconds = 10
+        peak, delivered = sending_memory(binary, seconds)
+        print()
+        print(f"while sending mail ({delivered} alerts delivered in {seconds} s, one every 200 ms, system snapshot in each):")
+        print(f"  {'tinyfence':<12}" + "".join(f"{mb(peak[k]):>26}" for k in MEM_KEYS) + "   (VmRSS, VmHWM = peak, RssAnon)")
+
+
+def sending_memory(binary, seconds):
+    """The daemon's memory while it mails: a rule that holds and mails every 200 ms, delivered to
+    the test SMTP server (aiosmtpd) on 127.0.0.1. Returns (status figures, messages delivered)."""
+    with tempfile.TemporaryDirectory(prefix="tinyfence-bench-mail-") as tmp:
+        maildir = os.path.join(tmp, "maildir")
+        os.mkdir(maildir)
+        server = subprocess.Popen(
+            ["/usr/bin/python3", "-u", os.path.join(os.path.dirname(__file__), "..", "scripts", "smtp-test-server.py"),
+             "0", "--maildir", maildir],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+        try:
+            port = int(server.stdout.readline().split()[1])
+            conf = os.path.join(tmp, "mail.conf")
+            with open(conf, "w") as f:
+                f.write(MAIL_CONF.format(port=port))
+            peak = idle_memory([binary, "run", "-c", conf], seconds, os.path.join(tmp, "tinyfence.log"))
+            delivered = len([n for n in os.listdir(maildir) if n.endswith(".eml")])
+            return peak, delivered
+        finally:
+            server.stdin.close()
+            server.wait(10)
 
 
 if __name__ == "__main__":
