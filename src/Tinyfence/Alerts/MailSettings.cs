@@ -105,4 +105,23 @@ public sealed record MailSettings(string Host, int Port, MailSecurity Security, 
 
         return errors;
     }
+
+    /// <summary>Why the password file would be refused (missing, unreadable, open to others, empty); null when it is fine or there is none.</summary>
+    public string? CheckPasswordFile()
+    {
+        if (PasswordFile is null)
+        {
+            return null;
+        }
+
+        try
+        {
+            Tinyfence.Alerts.PasswordFile.Read(PasswordFile);
+            return null;
+        }
+        catch (MailConfigurationException e)
+        {
+            return e.Message;
+        }
+    }
 }

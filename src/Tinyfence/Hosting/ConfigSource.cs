@@ -1,3 +1,4 @@
+using Tinyfence.Alerts;
 using Tinyfence.Config;
 
 namespace Tinyfence.Hosting;
@@ -20,6 +21,25 @@ public sealed class ConfigSource(IReadOnlyList<string> files)
         TinyfenceConfig? config = IsBuiltin
             ? ConfigLoader.LoadText(BuiltinConfig.Name, BuiltinConfig.Text, diagnostics)
             : ConfigLoader.Load(Files, diagnostics);
+        if (config?.Mail is { } mail)
+        {
+            // The mail settings as the mail queue will see them. A password file problem is a
+            // warning: the rules still run, and the queue re-reads the file at each connection,
+            // so fixing it needs no restart (mail waits in the queue meanwhile).
+            MailSettings settings = MailSetup.ToSettings(mail);
+            foreach (string problem in settings.Validate())
+            {
+                diagnostics.Error(mail.Location, "mail: " + problem);
+            }
+
+            if (settings.CheckPasswordFile() is { } passwordProblem)
+            {
+                diagnostics.Warning(mail.Location, "mail: " + passwordProblem + "; mail is queued until it is fixed");
+            }
+
+            config = diagnostics.HasErrors ? null : config;
+        }
+
         if (config is null || IsBuiltin || !ConfigSafety.IsRoot)
         {
             return config;
