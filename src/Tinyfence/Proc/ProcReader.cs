@@ -47,43 +47,13 @@ public sealed partial class ProcReader : IDisposable
     public string Root { get; }
 
     /// <summary><c>ROOT/loadavg</c>.</summary>
-    public ReadResult ReadLoadAverage(out LoadAverage value)
-    {
-        value = default;
-        ReadResult result = _loadAvg.ReadAll(out ReadOnlySpan<byte> text);
-        if (!result.IsOk)
-        {
-            return result;
-        }
-
-        return LoadAvgParser.TryParse(text, out value) ? ReadResult.Ok : ReadResult.Malformed;
-    }
+    public ReadResult ReadLoadAverage(out LoadAverage value) => ReadParsed(_loadAvg, LoadAvgParser.TryParse, out value);
 
     /// <summary><c>ROOT/meminfo</c>.</summary>
-    public ReadResult ReadMemInfo(out MemInfo value)
-    {
-        value = default;
-        ReadResult result = _memInfo.ReadAll(out ReadOnlySpan<byte> text);
-        if (!result.IsOk)
-        {
-            return result;
-        }
-
-        return MemInfoParser.TryParse(text, out value) ? ReadResult.Ok : ReadResult.Malformed;
-    }
+    public ReadResult ReadMemInfo(out MemInfo value) => ReadParsed(_memInfo, MemInfoParser.TryParse, out value);
 
     /// <summary><c>ROOT/stat</c>, the aggregate cpu line.</summary>
-    public ReadResult ReadCpuTimes(out CpuTimes value)
-    {
-        value = default;
-        ReadResult result = _stat.ReadAll(out ReadOnlySpan<byte> text);
-        if (!result.IsOk)
-        {
-            return result;
-        }
-
-        return CpuStatParser.TryParse(text, out value) ? ReadResult.Ok : ReadResult.Malformed;
-    }
+    public ReadResult ReadCpuTimes(out CpuTimes value) => ReadParsed(_stat, CpuStatParser.TryParse, out value);
 
     /// <summary>
     /// <c>ROOT/pressure/cpu</c>, <c>memory</c> or <c>io</c>: Missing before Linux 4.20 or without
@@ -91,7 +61,6 @@ public sealed partial class ProcReader : IDisposable
     /// </summary>
     public ReadResult ReadPressure(PressureResource resource, out Pressure value)
     {
-        value = default;
         ProcFile file = resource switch
         {
             PressureResource.Cpu => _pressureCpu,
@@ -100,13 +69,22 @@ public sealed partial class ProcReader : IDisposable
             _ => throw new ArgumentOutOfRangeException(nameof(resource)),
         };
 
+        return ReadParsed(file, PressureParser.TryParse, out value);
+    }
+
+    private delegate bool Parser<T>(ReadOnlySpan<byte> text, out T value);
+
+    // A static method group becomes a delegate cached by the compiler: no allocation per read.
+    private static ReadResult ReadParsed<T>(ProcFile file, Parser<T> parse, out T value)
+    {
+        value = default!;
         ReadResult result = file.ReadAll(out ReadOnlySpan<byte> text);
         if (!result.IsOk)
         {
             return result;
         }
 
-        return PressureParser.TryParse(text, out value) ? ReadResult.Ok : ReadResult.Malformed;
+        return parse(text, out value) ? ReadResult.Ok : ReadResult.Malformed;
     }
 
     public void Dispose()
