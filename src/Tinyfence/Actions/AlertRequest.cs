@@ -10,4 +10,7 @@ public sealed record AlertRequest(string Rule, string RuleLocation, string Event
 
     /// <summary>The command of the same firing, once it has ended.</summary>
     public CommandResult? Command { get; init; }
+
+    /// <summary>The system snapshot started when the rule fired; null takes one when the mail is composed.</summary>
+    public Task<string>? Snapshot { get; init; }
 }

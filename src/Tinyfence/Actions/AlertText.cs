@@ -24,7 +24,14 @@ public static class AlertText
         }
 
         subject.Append(" - ").Append(request.Readings);
-        string subjectText = subject.Length > MaxSubjectLength ? subject.ToString(0, MaxSubjectLength - 3) + "..." : subject.ToString();
+        string subjectText = subject.ToString();
+        if (subjectText.Length > MaxSubjectLength)
+        {
+            // Never cut between the two halves of a surrogate pair.
+            int cut = MaxSubjectLength - 3;
+            cut -= char.IsHighSurrogate(subjectText[cut - 1]) ? 1 : 0;
+            subjectText = subjectText[..cut] + "...";
+        }
 
         var body = new StringBuilder();
         body.Append(CultureInfo.InvariantCulture, $"Host:       {host}\n")
@@ -52,7 +59,7 @@ public static class AlertText
             }
         }
 
-        body.Append('\n').Append("System:\n").Append(snapshot)
+        body.Append('\n').Append("System, when the rule fired:\n").Append(snapshot)
             .Append('\n').Append("-- \ntinyfence on ").Append(host).Append('\n');
         return new AlertMessage(subjectText, body.ToString(), request.When) { To = request.Recipients };
     }

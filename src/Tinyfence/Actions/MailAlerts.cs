@@ -29,8 +29,18 @@ public sealed class MailAlerts
 
     public MailQueue Queue { get; }
 
+    /// <summary>Alerts handed over and not yet in the queue.</summary>
+    public int Composing => Volatile.Read(ref _composing);
+
     /// <summary>How long the CPU figures of the snapshot are measured over.</summary>
     public TimeSpan CpuInterval { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// Starts the system snapshot of a firing now, for a mail that will wait for the firing's
+    /// command: the mail must show the machine as it was when the rule fired, not after the
+    /// command (which may have stopped the very process that caused it).
+    /// </summary>
+    public Task<string> SnapshotNow() => Task.Run(Snapshot);
 
     /// <summary>Returns at once; the mail is composed and queued in the background.</summary>
     public void Send(AlertRequest request)
@@ -43,15 +53,17 @@ public sealed class MailAlerts
     public bool Flush(TimeSpan maxWait)
     {
         long deadline = Environment.TickCount64 + (long)maxWait.TotalMilliseconds;
-        SpinWait.SpinUntil(() => Volatile.Read(ref _composing) == 0, maxWait);
-        return Queue.Flush(TimeSpan.FromMilliseconds(Math.Max(0, deadline - Environment.TickCount64)));
+        bool composed = SpinWait.SpinUntil(() => Volatile.Read(ref _composing) == 0, maxWait);
+        bool flushed = Queue.Flush(TimeSpan.FromMilliseconds(Math.Max(0, deadline - Environment.TickCount64)));
+        return composed && flushed;
     }
 
     private void Compose(AlertRequest request)
     {
         try
         {
-            AlertMessage message = AlertText.Compose(request, _host, Snapshot());
+            string snapshot = request.Snapshot is { } taken ? taken.GetAwaiter().GetResult() : Snapshot();
+            AlertMessage message = AlertText.Compose(request, _host, snapshot);
             Queue.Enqueue(message);
         }
         catch (Exception e)
@@ -71,7 +83,16 @@ public sealed class MailAlerts
         {
             if (_snapshot is null || Environment.TickCount64 - _snapshotAtMs > s_snapshotReuse.TotalMilliseconds)
             {
-                _snapshot = SystemSnapshot.Take(_procRoot, CpuInterval);
+                try
+                {
+                    _snapshot = $"  taken at {DateTimeOffset.Now:HH:mm:ss}\n" + SystemSnapshot.Take(_procRoot, CpuInterval);
+                }
+                catch (Exception e)
+                {
+                    // The snapshot is an extra: the alert goes out without it.
+                    _snapshot = $"    (snapshot unavailable: {e.Message})\n";
+                }
+
                 _snapshotAtMs = Environment.TickCount64;
             }
 

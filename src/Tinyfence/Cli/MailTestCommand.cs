@@ -21,7 +21,7 @@ public static class MailTestCommand
 
         var diagnostics = new DiagnosticBag();
         TinyfenceConfig? config = new ConfigSource(line.ConfigFiles).Load(diagnostics);
-        foreach (Diagnostic diagnostic in diagnostics.InReadingOrder().Where(d => d.Severity == DiagnosticSeverity.Error))
+        foreach (Diagnostic diagnostic in diagnostics.InReadingOrder())
         {
             errors.WriteLine(diagnostic.ToString());
         }

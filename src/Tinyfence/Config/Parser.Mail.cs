@@ -27,7 +27,7 @@ public sealed partial class Parser
             if (key.Kind != TokenKind.Word || Array.IndexOf(s_mailKeys, name) < 0)
             {
                 string hint = key.Kind == TokenKind.Word ? Suggestions.DidYouMean(key.Text, s_mailKeys) : "";
-                string what = key.Kind == TokenKind.EndOfFile ? $"'}}' to close the mail section opened at {open.Location.Line}:{open.Location.Column}" : "a mail setting (server, port, security, from, to, user, password-file, ca-file, subject-prefix, limit, queue, timeout)";
+                string what = key.Kind == TokenKind.EndOfFile ? $"'}}' to close the mail section opened at {open.Location.Line}:{open.Location.Column}" : "a mail setting (server, port, security, from, to, user, password-file, ca-file, verify-certificate, subject-prefix, limit, queue, timeout)";
                 throw Expected(what, key, hint);
             }
 
@@ -48,7 +48,7 @@ public sealed partial class Parser
                 case "verify-certificate": section = section with { VerifyCertificate = ParseYesNo("verify-certificate") }; break;
                 case "user": section = section with { User = TakeString("a quoted user name after 'user'") }; break;
                 case "password-file": section = section with { PasswordFile = TakeString("a quoted file name after 'password-file'") }; break;
-                case "subject-prefix": section = section with { SubjectPrefix = TakeString("a quoted prefix after 'subject-prefix'") }; break;
+                case "subject-prefix": section = section with { SubjectPrefix = TakeString("a quoted prefix after 'subject-prefix' (\"\" for none)", allowEmpty: true) }; break;
                 case "queue": section = section with { QueueLimit = TakeInteger("a number of messages after 'queue'", 1, 100_000) }; break;
                 case "timeout": section = section with { Timeout = ParseDuration("after 'timeout'", positive: true) }; break;
                 default:
@@ -127,10 +127,10 @@ public sealed partial class Parser
         };
     }
 
-    private string TakeString(string what)
+    private string TakeString(string what, bool allowEmpty = false)
     {
         Token token = Take();
-        if (token.Kind != TokenKind.String || token.Text.Length == 0)
+        if (token.Kind != TokenKind.String || (token.Text.Length == 0 && !allowEmpty))
         {
             throw Expected(what, token);
         }

@@ -52,8 +52,7 @@ public sealed class Daemon : IDisposable
 
         LogSetup.Apply(_log, set.Settings, _forceSyslog);
         _commands = new CommandRunner(_log, set.Settings.KillGrace);
-        UpdateMail(set.Mail);
-        _engine = new RuleEngine(set, _reader, _log, _commands, carried: null, _wake.Set, _dryRun, _mail);
+        _engine = new RuleEngine(set, _reader, _log, _commands, carried: null, _wake.Set, _dryRun, UpdateMail(set.Mail));
         _log.Notice($"tinyfence {VersionInfo.Version} started: {set.Rules.Length} rules from {_source.Describe()}, reading {_reader.Root}");
         return true;
     }
@@ -123,19 +122,14 @@ public sealed class Daemon : IDisposable
         _wake.Dispose();
     }
 
-    // The queue lives across reloads, so mail already queued is not lost when the config changes.
-    private void UpdateMail(MailSection? section)
+    // The mail queue, once made, lives as long as the daemon: a reload only changes its settings,
+    // and one that removes the mail section leaves it delivering what is queued and what the
+    // commands still running will send. The engine gets it only while the config has the section.
+    private MailAlerts? UpdateMail(MailSection? section)
     {
         if (section is null)
         {
-            if (_mail is not null)
-            {
-                FlushMail();
-                _mail.Queue.Dispose();
-                _mail = null;
-            }
-
-            return;
+            return null;
         }
 
         MailSettings settings = MailSetup.ToSettings(section);
@@ -147,13 +141,15 @@ public sealed class Daemon : IDisposable
         {
             _mail.Queue.Settings = settings;
         }
+
+        return _mail;
     }
 
     private void FlushMail()
     {
         if (_mail is { } mail && !mail.Flush(mail.Queue.Settings.FlushTimeout))
         {
-            _log.Warning($"mail: {mail.Queue.Pending} message(s) not delivered at shutdown");
+            _log.Warning($"mail: {mail.Queue.Pending + mail.Composing} message(s) not delivered at shutdown");
         }
     }
 
@@ -193,8 +189,7 @@ public sealed class Daemon : IDisposable
         int kept = set.Rules.Count(r => states.ContainsKey(r.Name));
         LogSetup.Apply(_log, set.Settings, _forceSyslog);
         _commands!.KillGrace = set.Settings.KillGrace;
-        UpdateMail(set.Mail);
-        _engine = new RuleEngine(set, _reader, _log, _commands, states, _wake.Set, _dryRun, _mail);
+        _engine = new RuleEngine(set, _reader, _log, _commands, states, _wake.Set, _dryRun, UpdateMail(set.Mail));
         old.RuleSet.Dispose();
         _log.Notice($"reloaded: {set.Rules.Length} rules, {kept} kept their state");
     }

@@ -69,8 +69,9 @@ public sealed partial class RuleEngine
         }
         else if (command is not null)
         {
-            // The mail waits for the command, so that it can say how the command ended.
-            StartCommand(rule, state, ruleEvent, command.Command!, alert);
+            // The mail waits for the command, so that it can say how the command ended; its
+            // snapshot of the system is taken now, as the rule fires.
+            StartCommand(rule, state, ruleEvent, command.Command!, alert is null ? null : alert with { Snapshot = _mail!.SnapshotNow() });
         }
         else if (alert is not null)
         {

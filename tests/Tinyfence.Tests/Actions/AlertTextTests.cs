@@ -29,7 +29,7 @@ public class AlertTextTests
         Assert.Contains("Command:    /etc/init.d/apache2 stop\nResult:     exit status 1 after 2.1 s\nOutput (1 of 1 lines):\n    Stopping web server: apache2 failed!\n", message.Body, StringComparison.Ordinal);
         Assert.Contains("Rule:       apache (/etc/tinyfence/tinyfence.conf:4)\n", message.Body, StringComparison.Ordinal);
         Assert.Contains("Condition:  la1 >= 10 or la5 >= 6\nReadings:   la1=12.50 la5=7.20\n", message.Body, StringComparison.Ordinal);
-        Assert.Contains("System:\n    load 12.50\n", message.Body, StringComparison.Ordinal);
+        Assert.Contains("System, when the rule fired:\n    load 12.50\n", message.Body, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -60,7 +60,7 @@ public class MailSectionTests
     [InlineData("rule 'r' { la1 > 1 } mail", "1:22: a 'mail' action needs a mail section")]
     [InlineData("mail { from \"a@b.c\" to \"d@e.f\" }", "1:1: the mail section needs server")]
     [InlineData("mail { server \"s\" }", "1:1: the mail section needs from, to")]
-    [InlineData("mail { server \"s\" securty tls }", "1:19: expected a mail setting (server, port, security, from, to, user, password-file, ca-file, subject-prefix, limit, queue, timeout), found 'securty' (did you mean 'security'?)")]
+    [InlineData("mail { server \"s\" securty tls }", "1:19: expected a mail setting (server, port, security, from, to, user, password-file, ca-file, verify-certificate, subject-prefix, limit, queue, timeout), found 'securty' (did you mean 'security'?)")]
     [InlineData("mail { server \"s\" from \"nobody\" to \"d@e.f\" }", "1:24: expected a quoted email address such as \"admin@example.com\" after 'from', found the string \"nobody\"")]
     [InlineData("mail { server \"s\" from \"a@b.c\" to \"d@e.f\", \"g h@i\" }", "1:44: expected a quoted email address")]
     [InlineData("mail { server \"s\" server \"t\" }", "1:19: 'server' is already set in this section (at 1:8)")]

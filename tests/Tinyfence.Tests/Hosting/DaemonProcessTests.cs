@@ -169,6 +169,28 @@ public sealed class DaemonProcessTests : IDisposable
         Assert.Contains("cmd: command exited with status 3", output, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void AReloadThatRemovesTheMailSectionStillDeliversTheMailOfARunningCommand()
+    {
+        using SmtpTestServer server = SmtpTestServer.Start();
+        string gate = Path.Combine(_dir, "gate");
+        string config = Config($$"""
+            mail { server "127.0.0.1" port {{server.Port}} security none from "tf@example.com" to "admin@example.com" }
+            rule "slow" { la1 >= 0 } run once 'while [ ! -e {{gate}} ]; do sleep 0.05; done' mail once
+            """);
+        using var daemon = TinyfenceProgram.Start("run", "-c", config, "--proc-root", _proc.Root);
+        daemon.WaitForLine("slow: started");
+
+        File.WriteAllText(config, "rule 'slow' { la1 >= 0 } run once 'true'");
+        daemon.Signal(Posix.SIGHUP);
+        daemon.WaitForLine("reloaded");
+        File.WriteAllText(gate, "");
+
+        Assert.Single(server.WaitForMessages(1));
+        daemon.Signal(Posix.SIGTERM);
+        Assert.Equal(0, daemon.WaitForExit(TimeSpan.FromSeconds(20)));
+    }
+
     private static (int Code, string Output) RunProgram(string program, params string[] args)
     {
         var start = new System.Diagnostics.ProcessStartInfo(program) { RedirectStandardError = true, RedirectStandardOutput = true };
