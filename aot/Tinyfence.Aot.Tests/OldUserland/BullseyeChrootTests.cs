@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using Tinyfence.Aot.Tests.Infrastructure;
+using Tinyfence.Testing;
 
 namespace Tinyfence.Aot.Tests.OldUserland;
 
@@ -86,5 +87,31 @@ public class BullseyeChrootTests(BullseyeRoot bullseye) : IClassFixture<Bullseye
         Assert.True(result.ExitCode == 0, result.ToString());
         Assert.Contains(Diagnostics.Fired("WwwBusy"), result.Stderr, StringComparison.Ordinal);
         Assert.DoesNotContain(Diagnostics.Fired("WwwStorm"), result.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void MailGoesOutFromTheChrootToANameFromItsEtcHosts()
+    {
+        // The static glibc resolves names with NSS "files" (and dns) only: a name in the old
+        // userland's /etc/hosts must work. The chroot shares the host's network: the test SMTP
+        // server on 127.0.0.1 is reachable from inside.
+        const string Entry = "127.0.0.1 smtp.tinyfence.test";
+        string hosts = bullseye.HostPath("/etc/hosts");
+        if (!File.Exists(hosts) || !File.ReadAllText(hosts).Contains(Entry, StringComparison.Ordinal))
+        {
+            File.AppendAllText(hosts, "\n" + Entry + "\n");
+        }
+
+        using SmtpTestServer server = SmtpTestServer.Start();
+        string config = bullseye.StageInChroot + "/mail.conf";
+        File.WriteAllText(bullseye.HostPath(config), $$"""
+            mail { server "smtp.tinyfence.test" port {{server.Port}} security none from "tf@example.com" to "admin@example.com" }
+            rule "r" { la1 >= 0 } log
+            """);
+
+        var result = bullseye.Tinyfence("mail-test", "-c", config);
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Single(server.WaitForMessages(1));
     }
 }
