@@ -103,6 +103,31 @@ rule "mail-every-check" {{ la1 >= 0 }} mail step 200ms
 """
 
 
+def cpu_ticks(pid):
+    """utime + stime of a process, in clock ticks (fields 14 and 15 of /proc/PID/stat)."""
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return int(fields[11]) + int(fields[12])
+
+
+def busy_cpu(argv, seconds, log_path):
+    """CPU time (ms) a daemon uses over `seconds` of checking, after a 2 s start-up."""
+    with open(log_path, "ab") as log:
+        proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=log, stderr=log)
+    try:
+        time.sleep(2)
+        before = cpu_ticks(proc.pid)
+        time.sleep(seconds)
+        return (cpu_ticks(proc.pid) - before) * 1000 / os.sysconf("SC_CLK_TCK")
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        try:
+            proc.wait(10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
 def spread(values, fmt):
     return f"{fmt(min(values))} / {fmt(statistics.median(values))} / {fmt(max(values))}"
 
@@ -173,6 +198,26 @@ def main():
         print(f"  {'tf / monit':<12}{ratios}   (per-round ratio)")
     else:
         print("  (monit not installed: no peer figures)")
+
+    if monit:
+        seconds = 30
+        with tempfile.TemporaryDirectory(prefix="tinyfence-bench-cpu-") as tmp:
+            conf = os.path.join(tmp, "tinyfence.conf")
+            with open(conf, "w") as f:
+                f.write(TINYFENCE_CONF.replace("set step 10s", "set step 1s"))
+            rc = os.path.join(tmp, "monitrc")
+            with open(rc, "w") as f:
+                f.write(MONITRC.replace("set daemon 10", "set daemon 1").format(dir=tmp))
+            os.chmod(rc, 0o600)
+            cpu = {"monit": [], "tinyfence": []}
+            for _ in range(args.rounds):
+                cpu["monit"].append(busy_cpu([monit, "-I", "-c", rc], seconds, os.path.join(tmp, "monit.log")))
+                cpu["tinyfence"].append(busy_cpu([binary, "run", "-c", conf], seconds, os.path.join(tmp, "tf.log")))
+        print()
+        print(f"CPU time over {seconds} s of checks every second (same checks), {args.rounds} interleaved rounds, "
+              f"ms min / median / max (resolution: one clock tick, 10 ms):")
+        for name, values in cpu.items():
+            print(f"  {name:<12}{spread(values, lambda v: f'{v:.0f}'):>26}")
 
     if os.path.exists("/usr/bin/python3"):
         seconds = 10

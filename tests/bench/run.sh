@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # `make bench`: the published binary next to its peers, measured in the same run.
 #   size of dist/tinyfence; startup (--version) next to /bin/true and monit -V;
-#   idle memory of the daemon next to monit with an equivalent config; the cost of one
-#   rule tick in process.
+#   idle memory and CPU time of the daemon next to monit with an equivalent config; memory
+#   while mailing; the cost of one rule tick in process.
 # Installs its peers (hyperfine, monit) with apt-get. Needs dist/tinyfence (make publish).
 set -euo pipefail
 
