@@ -35,15 +35,15 @@ public static class Keywords
         return false;
     }
 
-    /// <summary>Words that may begin a statement; after an error the parser skips to one of them.</summary>
-    public static bool StartsStatement(Token token) =>
-        IsAny(token, Rule) || token.IsWord(Set) || token.IsWord(Include);
-
     /// <summary>An action word; <c>mail</c> followed by <c>{</c> is the mail section, not an action.</summary>
     public static bool StartsAction(Token token, Token next) =>
         IsAny(token, Run) || token.IsWord(Log) || (token.IsWord(Mail) && next.Kind != TokenKind.OpenBrace);
 
-    /// <summary>A statement keyword: a rule, <c>set</c>, <c>include</c>, or the <c>mail {</c> section.</summary>
+    /// <summary>
+    /// A statement keyword (a rule, <c>set</c>, <c>include</c>, or the <c>mail {</c> section); after
+    /// an error the parser skips to one of them.
+    /// </summary>
     public static bool StartsStatement(Token token, Token next) =>
-        StartsStatement(token) || (token.IsWord(Mail) && next.Kind == TokenKind.OpenBrace);
+        IsAny(token, Rule) || token.IsWord(Set) || token.IsWord(Include)
+        || (token.IsWord(Mail) && next.Kind == TokenKind.OpenBrace);
 }

@@ -97,13 +97,7 @@ public sealed unsafe partial class ProcReader
                 continue;
             }
 
-            ReadResult result = Matches(name, filter, out bool matches);
-            if (!result.IsOk)
-            {
-                return result;
-            }
-
-            if (matches)
+            if (Matches(name, filter))
             {
                 count++;
             }
@@ -115,50 +109,20 @@ public sealed unsafe partial class ProcReader
     // One process that cannot be read is skipped, not the whole count: it may have exited
     // between getdents64 and the open (ENOENT) or the read (ESRCH, an empty read), or be hidden
     // from this daemon (hidepid=, an LSM: EPERM, EACCES). Only the root directory failing fails.
-    private ReadResult Matches(ReadOnlySpan<byte> pid, ProcessFilter filter, out bool matches)
+    private bool Matches(ReadOnlySpan<byte> pid, ProcessFilter filter)
     {
-        matches = true;
-        if (filter.HasStates)
+        if (filter.HasStates
+            && !(ReadPidFile(pid, "/stat"u8, PidStatBufferSize, out ReadOnlySpan<byte> stat).IsOk
+                && PidStatParser.TryParseState(stat, out byte state)
+                && filter.MatchesState(state)))
         {
-            ReadResult result = ReadPidFile(pid, "/stat"u8, PidStatBufferSize, out ReadOnlySpan<byte> stat);
-            if (!result.IsOk)
-            {
-                matches = false;
-                return ReadResult.Ok;
-            }
-
-            if (!PidStatParser.TryParseState(stat, out byte state))
-            {
-                matches = false;
-                return ReadResult.Ok;
-            }
-
-            if (!filter.MatchesState(state))
-            {
-                matches = false;
-                return ReadResult.Ok;
-            }
+            return false;
         }
 
-        if (filter.HasUsers)
-        {
-            ReadResult result = ReadPidFile(pid, "/status"u8, PidStatusBufferSize, out ReadOnlySpan<byte> status);
-            if (!result.IsOk)
-            {
-                matches = false;
-                return ReadResult.Ok;
-            }
-
-            if (!PidStatusParser.TryParseEffectiveUid(status, out uint uid))
-            {
-                matches = false;
-                return ReadResult.Ok;
-            }
-
-            matches = filter.MatchesUser(uid);
-        }
-
-        return ReadResult.Ok;
+        return !filter.HasUsers
+            || (ReadPidFile(pid, "/status"u8, PidStatusBufferSize, out ReadOnlySpan<byte> status).IsOk
+                && PidStatusParser.TryParseEffectiveUid(status, out uint uid)
+                && filter.MatchesUser(uid));
     }
 
     private ReadResult ReadPidFile(ReadOnlySpan<byte> pid, ReadOnlySpan<byte> file, int size, out ReadOnlySpan<byte> content)
