@@ -2,8 +2,10 @@
 # `make bench`: the published binary next to its peers, measured in the same run.
 #   size of dist/tinyfence; startup (--version) next to /bin/true and monit -V;
 #   idle memory and CPU time of the daemon next to monit with an equivalent config; memory
-#   while mailing; the cost of one rule tick in process.
-# Installs its peers (hyperfine, monit) with apt-get. Needs dist/tinyfence (make publish).
+#   while mailing; the cost of one rule tick in process; socket requests/s next to redis-server
+#   and a C floor server, same load generator (tests/bench/socket_bench.py).
+# Installs its peers (hyperfine, monit, redis-server, redis-tools) with apt-get. Needs
+# dist/tinyfence (make publish) and gcc (the socket bench builds its C load generator).
 set -euo pipefail
 
 repo=$(cd "$(dirname "$0")/../.." && pwd)
@@ -15,7 +17,7 @@ if [ ! -x "$binary" ]; then
     exit 1
 fi
 
-bash tests/scripts/install-deps.sh hyperfine monit
+bash tests/scripts/install-deps.sh hyperfine monit redis-server redis-tools
 
 python3 tests/bench/bench.py --binary "$binary" "$@"
 
@@ -23,3 +25,9 @@ python3 tests/bench/bench.py --binary "$binary" "$@"
 echo
 echo "== tick cost (tests/bench/Tinyfence.Bench) =="
 dotnet run -c Release --project tests/bench/Tinyfence.Bench
+
+# Socket requests/s: floor, redis-server and tinyfence driven by the same C load generator,
+# interleaved rounds (SOCKET_BENCH_ARGS, e.g. "--quick" or "--rounds 5").
+echo
+echo "== socket requests (tests/bench/socket_bench.py) =="
+python3 tests/bench/socket_bench.py --binary "$binary" ${SOCKET_BENCH_ARGS:-}

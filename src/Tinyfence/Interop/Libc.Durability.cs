@@ -1,0 +1,27 @@
+using System.Runtime.InteropServices;
+
+namespace Tinyfence.Interop;
+
+/// <summary>What a file written by rename needs to survive a crash: the directory's entry flushed too.</summary>
+internal static unsafe partial class Libc
+{
+    [LibraryImport(Library, EntryPoint = "fsync", SetLastError = true)]
+    public static partial int FSync(int fd);
+
+    /// <summary>Flushes a directory's entries (after a rename into it); best effort, errors ignored.</summary>
+    public static void FSyncDirectory(string directory)
+    {
+        Span<byte> path = stackalloc byte[4096];
+        int length = System.Text.Encoding.UTF8.GetBytes(directory, path[..^1]);
+        path[length] = 0;
+        fixed (byte* p = path)
+        {
+            int fd = Open(p, O_RDONLY | O_CLOEXEC);
+            if (fd >= 0)
+            {
+                _ = FSync(fd);
+                _ = Close(fd);
+            }
+        }
+    }
+}

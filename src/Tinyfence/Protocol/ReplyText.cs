@@ -1,0 +1,31 @@
+namespace Tinyfence.Protocol;
+
+/// <summary>
+/// Every fixed reply of the protocol as a complete line (with its '\n'), so a reply is one
+/// copy. The error texts are part of the protocol: adapters and scripts match on them.
+/// </summary>
+public static class ReplyText
+{
+    public static ReadOnlySpan<byte> Pong => "PONG\n"u8;
+    public static ReadOnlySpan<byte> Ok => "OK\n"u8;
+    public static ReadOnlySpan<byte> Deleted => "DELETED\n"u8;
+    public static ReadOnlySpan<byte> NotFound => "NOTFOUND\n"u8;
+    public static ReadOnlySpan<byte> Allow => "ALLOW\n"u8;
+    public static ReadOnlySpan<byte> Block => "BLOCK\n"u8;
+    public static ReadOnlySpan<byte> End => "END\n"u8;
+
+    public static ReadOnlySpan<byte> ErrUnknownCommand => "ERR unknown command\n"u8;
+    public static ReadOnlySpan<byte> ErrWrongArgumentCount => "ERR wrong number of arguments\n"u8;
+    public static ReadOnlySpan<byte> ErrUnknownTable => "ERR unknown table\n"u8;
+    public static ReadOnlySpan<byte> ErrBadAddress => "ERR bad address\n"u8;
+    public static ReadOnlySpan<byte> ErrBadNumber => "ERR bad number\n"u8;
+
+    /// <summary>Sent by the server for a line over the limit; the rest of that line is discarded.</summary>
+    public static ReadOnlySpan<byte> ErrLineTooLong => "ERR line too long\n"u8;
+
+    /// <summary>Sent by the server before it closes the connection.</summary>
+    public static ReadOnlySpan<byte> ErrTooManyClients => "ERR too many clients\n"u8;
+
+    /// <summary>Sent by the server before it closes the connection.</summary>
+    public static ReadOnlySpan<byte> ErrNotAllowed => "ERR not allowed\n"u8;
+}

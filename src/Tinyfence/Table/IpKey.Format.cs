@@ -1,0 +1,140 @@
+namespace Tinyfence.Table;
+
+public readonly partial struct IpKey
+{
+    /// <summary>
+    /// Writes the canonical text: a dotted quad for an IPv4-mapped key, otherwise RFC 5952
+    /// (lower-case hex without leading zeros, the longest run of two or more zero groups
+    /// written as <c>::</c>, the first such run on a tie). The same key always gives the same
+    /// bytes, which the blocklist map relies on. Returns the number of bytes written.
+    /// </summary>
+    /// <exception cref="ArgumentException"><paramref name="destination"/> is too short; <see cref="MaxTextLength"/> bytes always suffice.</exception>
+    public int Format(Span<byte> destination)
+    {
+        if (!TryFormat(destination, out int written))
+        {
+            TableThrowHelper.ThrowDestinationTooShort();
+        }
+
+        return written;
+    }
+
+    /// <summary>As <see cref="Format"/>, but returns false (writing nothing useful) when <paramref name="destination"/> is too short.</summary>
+    public bool TryFormat(Span<byte> destination, out int bytesWritten)
+    {
+        if (destination.Length >= MaxTextLength)
+        {
+            bytesWritten = FormatUnchecked(destination);
+            return true;
+        }
+
+        Span<byte> scratch = stackalloc byte[MaxTextLength];
+        int length = FormatUnchecked(scratch);
+        if (length > destination.Length)
+        {
+            bytesWritten = 0;
+            return false;
+        }
+
+        scratch[..length].CopyTo(destination);
+        bytesWritten = length;
+        return true;
+    }
+
+    // destination has at least MaxTextLength bytes.
+    private int FormatUnchecked(Span<byte> destination) =>
+        IsIPv4 ? WriteIPv4(IPv4Value, destination) : WriteIPv6(destination);
+
+    private static int WriteIPv4(uint address, Span<byte> destination)
+    {
+        int i = 0;
+        for (int shift = 24; shift >= 0; shift -= 8)
+        {
+            if (shift != 24)
+            {
+                destination[i++] = (byte)'.';
+            }
+
+            uint part = (address >> shift) & 0xFF;
+            if (part >= 100)
+            {
+                destination[i++] = (byte)('0' + (part / 100));
+            }
+
+            if (part >= 10)
+            {
+                destination[i++] = (byte)('0' + (part / 10 % 10));
+            }
+
+            destination[i++] = (byte)('0' + (part % 10));
+        }
+
+        return i;
+    }
+
+    private int WriteIPv6(Span<byte> destination)
+    {
+        // The longest run of zero groups, at least two long (RFC 5952 4.2.2), first one on a tie.
+        int bestStart = -1;
+        int bestLength = 1;
+        int runStart = -1;
+        for (int g = 0; g < GroupCount; g++)
+        {
+            if (Group(g) == 0)
+            {
+                if (runStart < 0)
+                {
+                    runStart = g;
+                }
+
+                int runLength = g - runStart + 1;
+                if (runLength > bestLength)
+                {
+                    bestStart = runStart;
+                    bestLength = runLength;
+                }
+            }
+            else
+            {
+                runStart = -1;
+            }
+        }
+
+        int i = 0;
+        for (int g = 0; g < GroupCount; g++)
+        {
+            if (g == bestStart)
+            {
+                destination[i++] = (byte)':';
+                destination[i++] = (byte)':';
+                g += bestLength - 1;
+                continue;
+            }
+
+            if (g > 0 && g != bestStart + bestLength)
+            {
+                destination[i++] = (byte)':';
+            }
+
+            i += WriteHexGroup(Group(g), destination[i..]);
+        }
+
+        return i;
+    }
+
+    private int Group(int index) =>
+        (int)(((index < 4 ? Hi : Lo) >> (48 - (16 * (index & 3)))) & 0xFFFF);
+
+    private static int WriteHexGroup(int value, Span<byte> destination)
+    {
+        ReadOnlySpan<byte> digits = "0123456789abcdef"u8;
+        int length = value >= 0x1000 ? 4 : value >= 0x100 ? 3 : value >= 0x10 ? 2 : 1;
+        for (int d = length - 1; d >= 0; d--)
+        {
+            destination[d] = digits[value & 0xF];
+            value >>= 4;
+        }
+
+        return length;
+    }
+}

@@ -1,0 +1,78 @@
+using System.Numerics;
+using System.Runtime.InteropServices;
+
+namespace Tinyfence.Table;
+
+/// <summary>
+/// The byte layout of a table, shared with every reader process: a 128-byte header, then
+/// <see cref="TableHeader.SlotCount"/> entries of 32 bytes, little-endian, in one mapping. Readers
+/// check <see cref="Magic"/>, <see cref="Version"/> and the sizes before they trust anything else.
+/// </summary>
+internal static class TableLayout
+{
+    public const ulong Magic = 0x31454C4241544654; // "TFTABLE1"
+    public const uint Version = 1;
+    public const int HeaderSize = 128;
+    public const int EntrySize = 32;
+
+    // Linear probing never looks further than this from a key's home slot: lookups of absent
+    // keys stay bounded, and a full neighbourhood evicts instead of probing the whole table.
+    public const int MaxProbe = 32;
+
+    public static int SlotCountFor(int capacity)
+    {
+        // At most 3/4 full keeps the expected probe short (about 2.5 for a hit, 8.5 for a miss).
+        long wanted = Math.Max(64, ((long)capacity * 4 + 2) / 3);
+        return (int)BitOperations.RoundUpToPowerOf2((ulong)wanted);
+    }
+
+    public static long BytesFor(int slotCount) => HeaderSize + (long)slotCount * EntrySize;
+}
+
+[StructLayout(LayoutKind.Explicit, Size = TableLayout.HeaderSize)]
+internal unsafe struct TableHeader
+{
+    [FieldOffset(0)] public ulong Magic;
+    [FieldOffset(8)] public uint Version;
+    [FieldOffset(12)] public uint HeaderSize;
+    [FieldOffset(16)] public uint SlotCount;
+    [FieldOffset(20)] public uint Capacity;
+    [FieldOffset(24)] public uint MaxProbe;
+    [FieldOffset(28)] public uint EntrySize;
+    [FieldOffset(32)] public ulong SeedK0;
+    [FieldOffset(40)] public ulong SeedK1;
+    [FieldOffset(48)] public int DecayPoints;
+    [FieldOffset(52)] public uint DecayPeriod;
+    [FieldOffset(56)] public int BlockAbove;
+    [FieldOffset(60)] public int IPv6PrefixBits;
+
+    // Set once when the daemon replaces this table (reload with another shape, restart): the
+    // file is no longer written, and readers must open the path again.
+    [FieldOffset(64)] public uint Retired;
+
+    // Odd while a deletion moves entries: a reader that saw it change probes again.
+    [FieldOffset(68)] public uint StructureSeq;
+
+    // Seconds added to the wall clock by every reader (non-zero only under --test-clock).
+    [FieldOffset(72)] public long ClockOffset;
+    [FieldOffset(80)] public uint Count;
+    [FieldOffset(84)] public uint Blocked;
+    [FieldOffset(88)] public ulong Evictions;
+    [FieldOffset(96)] public fixed byte Name[32];
+}
+
+/// <summary>
+/// One slot. The writer makes <see cref="Seq"/> odd, writes the fields, then makes it even again;
+/// a reader that saw the same even value before and after its reads has a consistent copy.
+/// An all-zero key marks an empty slot (<c>::</c> is never a client).
+/// </summary>
+[StructLayout(LayoutKind.Explicit, Size = TableLayout.EntrySize)]
+internal struct TableEntry
+{
+    [FieldOffset(0)] public uint Seq;
+    [FieldOffset(4)] public int Score;
+    [FieldOffset(8)] public uint DecayedAt;
+    [FieldOffset(12)] public uint LastHit;
+    [FieldOffset(16)] public ulong KeyHi;
+    [FieldOffset(24)] public ulong KeyLo;
+}

@@ -1,0 +1,106 @@
+using System.Runtime.CompilerServices;
+
+namespace Tinyfence.Table;
+
+/// <summary>
+/// Lock-free lookups in a table's memory, as the daemon's request threads and the adapters in
+/// other processes do them while the daemon writes. Each entry is copied under its sequence
+/// counter; the whole probe is repeated if a deletion moved entries meanwhile. Retries are
+/// bounded so a reader never hangs, not even on a table whose writer died mid-write.
+/// </summary>
+internal readonly unsafe struct TableReader
+{
+    private const int MaxAttempts = 64;
+
+    private readonly TableHeader* _header;
+    private readonly TableEntry* _entries;
+    private readonly uint _mask;
+    private readonly KeyHash _hash;
+
+    public TableReader(byte* tableBase)
+    {
+        _header = (TableHeader*)tableBase;
+        _entries = (TableEntry*)(tableBase + TableLayout.HeaderSize);
+        _mask = _header->SlotCount - 1;
+        _hash = new KeyHash(_header->SeedK0, _header->SeedK1);
+    }
+
+    public uint Home(IpKey key) => (uint)_hash.Of(key.Hi, key.Lo) & _mask;
+
+    public uint Mask => _mask;
+
+    public ReadOutcome TryRead(IpKey key, out StoredScore stored)
+    {
+        uint home = Home(key);
+        for (int attempt = 0; attempt < MaxAttempts; attempt++)
+        {
+            uint structure = Volatile.Read(ref _header->StructureSeq);
+            if ((structure & 1) == 0)
+            {
+                ReadOutcome outcome = Probe(key, home, out stored);
+                if (outcome != ReadOutcome.Busy && Volatile.Read(ref _header->StructureSeq) == structure)
+                {
+                    return outcome;
+                }
+            }
+
+            Thread.SpinWait(1 << Math.Min(attempt, 6));
+        }
+
+        stored = default;
+        return ReadOutcome.Busy;
+    }
+
+    private ReadOutcome Probe(IpKey key, uint home, out StoredScore stored)
+    {
+        for (uint distance = 0; distance < TableLayout.MaxProbe; distance++)
+        {
+            if (!TryCopy(ref _entries[(home + distance) & _mask], out stored))
+            {
+                return ReadOutcome.Busy;
+            }
+
+            if (stored.Key.IsEmpty)
+            {
+                return ReadOutcome.Absent;
+            }
+
+            if (stored.Key == key)
+            {
+                return ReadOutcome.Found;
+            }
+        }
+
+        stored = default;
+        return ReadOutcome.Absent;
+    }
+
+    /// <summary>Copies one slot consistently; false if the writer kept it busy for every retry.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static bool TryCopy(ref TableEntry entry, out StoredScore stored)
+    {
+        for (int attempt = 0; attempt < MaxAttempts; attempt++)
+        {
+            uint before = Volatile.Read(ref entry.Seq);
+            if ((before & 1) == 0)
+            {
+                // Volatile reads keep every field read between the two reads of Seq.
+                ulong hi = Volatile.Read(ref entry.KeyHi);
+                ulong lo = Volatile.Read(ref entry.KeyLo);
+                int score = Volatile.Read(ref entry.Score);
+                uint decayedAt = Volatile.Read(ref entry.DecayedAt);
+                uint lastHit = Volatile.Read(ref entry.LastHit);
+                if (Volatile.Read(ref entry.Seq) == before)
+                {
+                    stored = new StoredScore(new IpKey(hi, lo), score, decayedAt, lastHit);
+                    return true;
+                }
+            }
+
+            Thread.SpinWait(1 << Math.Min(attempt, 6));
+        }
+
+        stored = default;
+        return false;
+    }
+}

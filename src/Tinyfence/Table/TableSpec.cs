@@ -1,0 +1,44 @@
+namespace Tinyfence.Table;
+
+/// <summary>
+/// What a table is declared as: its name, how many addresses it holds, how scores decay and when
+/// an address is blocked. Two tables with equal specs can share one memory layout, so a reload
+/// that changes none of these keeps the table (and its mapping) as it is.
+/// </summary>
+/// <param name="DecayPoints">Points taken off for every whole <paramref name="DecayPeriodSeconds"/>; 0: no decay.</param>
+/// <param name="BlockAbove">An address is blocked while its score is greater than this.</param>
+/// <param name="IPv6PrefixBits">IPv6 clients are scored per prefix of this length (128: per address).</param>
+public sealed record TableSpec(
+    string Name,
+    int Capacity,
+    int DecayPoints,
+    uint DecayPeriodSeconds,
+    int BlockAbove,
+    int IPv6PrefixBits)
+{
+    // A name is a file name part (view, blocklist, snapshot) and a protocol token.
+    public const int MaxNameLength = 31;
+
+    public const int MinCapacity = 16;
+
+    // 2^24 addresses is 512+ MB of slots: far beyond the few-MB hosts this is for.
+    public const int MaxCapacity = 1 << 24;
+
+    public static bool IsValidName(ReadOnlySpan<char> name)
+    {
+        if (name.IsEmpty || name.Length > MaxNameLength)
+        {
+            return false;
+        }
+
+        foreach (char c in name)
+        {
+            if (!char.IsAsciiLetterOrDigit(c) && c != '_' && c != '-')
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+}

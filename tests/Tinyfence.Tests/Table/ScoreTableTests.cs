@@ -1,0 +1,433 @@
+using Tinyfence.Table;
+using Xunit;
+
+namespace Tinyfence.Tests.Table;
+
+public class ScoreTableTests
+{
+    private const uint Day = 86400;
+    private const uint T0 = 1_700_000_000;
+
+    internal static TableSpec Spec(int capacity = 1000, int prefix = 128) =>
+        new("spam", capacity, DecayPoints: 3, DecayPeriodSeconds: Day, BlockAbove: 15, IPv6PrefixBits: prefix);
+
+    [Fact]
+    public void Hit_adds_points_and_get_reads_them()
+    {
+        using ScoreTable table = ScoreTable.CreatePrivate(Spec());
+        IpKey a = Keys.V4(192, 0, 2, 1);
+
+        Assert.Equal(0, table.Get(a, T0));
+        Assert.Equal(1, table.Hit(a, 1, T0));
+        Assert.Equal(16, table.Hit(a, 15, T0));
+        Assert.Equal(16, table.Get(a, T0));
+        Assert.True(table.IsBlocked(table.Get(a, T0)));
+        Assert.Equal(0, table.Get(Keys.V4(192, 0, 2, 2), T0));
+        Assert.Equal(1, table.Count);
+    }
+
+    [Fact]
+    public void Scores_decay_three_points_a_day_like_the_seed()
+    {
+        using ScoreTable table = ScoreTable.CreatePrivate(Spec());
+        IpKey spammer = Keys.V4(198, 51, 100, 7);
+        table.Hit(spammer, 30, T0);
+
+        Assert.Equal(30, table.Get(spammer, T0 + Day - 1));
+        Assert.Equal(27, table.Get(spammer, T0 + Day));
+        Assert.Equal(18, table.Get(spammer, T0 + (4 * Day)));
+        Assert.True(table.IsBlocked(table.Get(spammer, T0 + (4 * Day))));
+        Assert.False(table.IsBlocked(table.Get(spammer, T0 + (5 * Day))));
+        Assert.Equal(0, table.Get(spammer, T0 + (10 * Day)));
+
+        // A blocked address that keeps trying: +1 per attempt, decay per whole day since T0.
+        Assert.Equal(28, table.Hit(spammer, 1, T0 + Day + 10));
+        Assert.Equal(25, table.Get(spammer, T0 + (2 * Day)));
+    }
+
+    [Fact]
+    public void Set_replaces_and_zero_removes()
+    {
+        using ScoreTable table = ScoreTable.CreatePrivate(Spec());
+        IpKey a = Keys.V4(10, 0, 0, 1);
+        table.Set(a, 40, T0);
+        Assert.Equal(40, table.Get(a, T0));
+        table.Set(a, 5, T0);
+        Assert.Equal(5, table.Get(a, T0));
+        table.Set(a, 0, T0);
+        Assert.Equal(0, table.Count);
+        Assert.Equal(ReadOutcome.Absent, table.TryRead(a, out _));
+    }
+
+    [Fact]
+    public void Delete_removes_only_that_address()
+    {
+        using ScoreTable table = ScoreTable.CreatePrivate(Spec());
+        table.Hit(Keys.V4(1), 5, T0);
+        table.Hit(Keys.V4(2), 6, T0);
+        Assert.True(table.Delete(Keys.V4(1)));
+        Assert.False(table.Delete(Keys.V4(1)));
+        Assert.Equal(0, table.Get(Keys.V4(1), T0));
+        Assert.Equal(6, table.Get(Keys.V4(2), T0));
+        Assert.Equal(1, table.Count);
+    }
+
+    [Fact]
+    public void IPv6_clients_share_a_score_per_prefix_when_configured()
+    {
+        using ScoreTable per64 = ScoreTable.CreatePrivate(Spec(prefix: 64));
+        using ScoreTable perAddress = ScoreTable.CreatePrivate(Spec(prefix: 128));
+        IpKey one = Keys.V6(0x2001_0db8_0000_0001, 0x1);
+        IpKey other = Keys.V6(0x2001_0db8_0000_0001, 0xdead_beef);
+        IpKey elsewhere = Keys.V6(0x2001_0db8_0000_0002, 0x1);
+        foreach (ScoreTable table in new[] { per64, perAddress })
+        {
+            table.Hit(one, 10, T0);
+            table.Hit(other, 10, T0);
+            table.Hit(elsewhere, 1, T0);
+        }
+
+        Assert.Equal(20, per64.Get(one, T0));
+        Assert.Equal(20, per64.Get(Keys.V6(0x2001_0db8_0000_0001, 0x42), T0));
+        Assert.Equal(1, per64.Get(elsewhere, T0));
+        Assert.Equal(10, perAddress.Get(one, T0));
+        Assert.Equal(10, perAddress.Get(other, T0));
+
+        // IPv4 clients are never grouped.
+        per64.Hit(Keys.V4(192, 0, 2, 1), 3, T0);
+        Assert.Equal(0, per64.Get(Keys.V4(192, 0, 2, 2), T0));
+    }
+
+    [Fact]
+    public void A_full_table_keeps_its_capacity_and_counts_evictions()
+    {
+        using ScoreTable table = ScoreTable.CreatePrivate(Spec(capacity: 100));
+        for (uint i = 1; i <= 1000; i++)
+        {
+            table.Hit(Keys.V4(i), 1, T0);
+        }
+
+        Assert.Equal(100, table.Count);
+        Assert.Equal(900UL, table.Stats.Evictions);
+        Assert.Equal(1000, (int)table.Stats.Evictions + table.Count);
+    }
+
+    [Fact]
+    public void Eviction_takes_the_lowest_unblocked_score_and_spares_blocked_addresses()
+    {
+        // A known seed, so the test can pick keys that all share one home slot (one probe window).
+        using ScoreTable table = ScoreTable.CreatePrivate(Spec(capacity: 1000), 11, 22);
+        IpKey[] colliding = CollidingKeys(table, home: 5, count: TableSpecWindow + 2);
+
+        // Fill the whole window: blocked addresses everywhere but two.
+        for (int i = 0; i < TableSpecWindow; i++)
+        {
+            table.Set(colliding[i], i == 7 ? 3 : i == 20 ? 2 : 50, T0);
+        }
+
+        table.Hit(colliding[TableSpecWindow], 1, T0);
+        Assert.Equal(0, table.Get(colliding[20], T0));   // lowest unblocked: gone
+        Assert.Equal(3, table.Get(colliding[7], T0));
+        Assert.Equal(1, table.Get(colliding[TableSpecWindow], T0));
+
+        // Next, 7 (3 points) beats the newcomer (1 point)? No: the newcomer has the lowest score.
+        table.Hit(colliding[TableSpecWindow + 1], 1, T0);
+        Assert.Equal(0, table.Get(colliding[TableSpecWindow], T0));
+        Assert.Equal(3, table.Get(colliding[7], T0));
+        for (int i = 0; i < TableSpecWindow; i++)
+        {
+            if (i is not 7 and not 20)
+            {
+                Assert.Equal(50, table.Get(colliding[i], T0));
+            }
+        }
+    }
+
+    [Fact]
+    public void A_window_of_blocked_addresses_evicts_the_lowest_blocked_one()
+    {
+        using ScoreTable table = ScoreTable.CreatePrivate(Spec(capacity: 1000), 3, 4);
+        IpKey[] colliding = CollidingKeys(table, home: 9, count: TableSpecWindow + 1);
+        for (int i = 0; i < TableSpecWindow; i++)
+        {
+            table.Set(colliding[i], 100 + i, T0);
+        }
+
+        table.Hit(colliding[TableSpecWindow], 1, T0);
+        Assert.Equal(0, table.Get(colliding[0], T0));
+        Assert.Equal(1, table.Get(colliding[TableSpecWindow], T0));
+    }
+
+    [Fact]
+    public void Adversarial_keys_cost_one_window_and_only_under_the_seed_they_were_made_for()
+    {
+        using ScoreTable known = ScoreTable.CreatePrivate(Spec(capacity: 4000), 1, 2);
+        IpKey[] attack = CollidingKeys(known, home: 100, count: 500);
+        IpKey victim = Keys.V4(203, 0, 113, 50);
+        known.Hit(victim, 20, T0);
+
+        foreach (IpKey key in attack)
+        {
+            known.Hit(key, 1, T0);
+        }
+
+        // Under the seed they were crafted for, the attack shares one window of 32 slots.
+        Assert.True(known.Count <= TableSpecWindow + 1, $"count {known.Count}");
+        Assert.Equal(20, known.Get(victim, T0));
+
+        // Under any other seed (the daemon draws one at random) the same keys spread out.
+        using ScoreTable other = ScoreTable.CreatePrivate(Spec(capacity: 4000));
+        foreach (IpKey key in attack)
+        {
+            other.Hit(key, 1, T0);
+        }
+
+        Assert.Equal(500, other.Count);
+        Assert.Equal(0UL, other.Stats.Evictions);
+    }
+
+    [Fact]
+    public void Deletion_keeps_every_other_key_findable_even_across_the_wrap()
+    {
+        // Keys whose home is the last slots, so probes and shifts wrap around to slot 0.
+        using ScoreTable table = ScoreTable.CreatePrivate(Spec(capacity: 1000), 5, 6);
+        int last = table.SlotCount - 1;
+        var keys = new List<IpKey>();
+        keys.AddRange(CollidingKeys(table, home: last - 1, count: 6));
+        keys.AddRange(CollidingKeys(table, home: last, count: 6));
+        keys.AddRange(CollidingKeys(table, home: 0, count: 6));
+        for (int i = 0; i < keys.Count; i++)
+        {
+            table.Set(keys[i], i + 1, T0);
+        }
+
+        var random = new Random(7);
+        var alive = new Dictionary<IpKey, int>();
+        for (int i = 0; i < keys.Count; i++)
+        {
+            alive[keys[i]] = i + 1;
+        }
+
+        while (alive.Count > 0)
+        {
+            IpKey gone = alive.Keys.ElementAt(random.Next(alive.Count));
+            Assert.True(table.Delete(gone));
+            alive.Remove(gone);
+            foreach ((IpKey key, int score) in alive)
+            {
+                Assert.Equal(score, table.Get(key, T0));
+            }
+        }
+
+        Assert.Equal(0, table.Count);
+    }
+
+    [Fact]
+    public void Random_operations_agree_with_a_dictionary()
+    {
+        // Small table, many collisions, no evictions (capacity is never reached).
+        using ScoreTable table = ScoreTable.CreatePrivate(Spec(capacity: 600), 8, 9);
+        var model = new Dictionary<IpKey, int>();
+        var random = new Random(42);
+        for (int step = 0; step < 200_000; step++)
+        {
+            IpKey key = Keys.V4((uint)random.Next(1, 500));
+            switch (random.Next(4))
+            {
+                case 0:
+                    int points = random.Next(1, 5);
+                    model[key] = model.GetValueOrDefault(key) + points;
+                    Assert.Equal(model[key], table.Hit(key, points, T0));
+                    break;
+                case 1:
+                    int value = random.Next(0, 3);
+                    table.Set(key, value, T0);
+                    if (value == 0)
+                    {
+                        model.Remove(key);
+                    }
+                    else
+                    {
+                        model[key] = value;
+                    }
+
+                    break;
+                case 2:
+                    Assert.Equal(model.Remove(key), table.Delete(key));
+                    break;
+                default:
+                    Assert.Equal(model.GetValueOrDefault(key), table.Get(key, T0));
+                    break;
+            }
+        }
+
+        Assert.Equal(model.Count, table.Count);
+        foreach ((IpKey key, int score) in model)
+        {
+            Assert.Equal(score, table.Get(key, T0));
+        }
+    }
+
+    [Fact]
+    public void Sweep_removes_decayed_entries_and_counts_blocked_ones()
+    {
+        using ScoreTable table = ScoreTable.CreatePrivate(Spec());
+        table.Hit(Keys.V4(1), 2, T0);      // gone after one day
+        table.Hit(Keys.V4(2), 16, T0);     // blocked for less than a day
+        table.Hit(Keys.V4(3), 40, T0);     // blocked for 8 days
+
+        SweepResult now = table.Sweep(T0);
+        Assert.Equal((3, 2, 0), (now.Entries, now.Blocked, now.Removed));
+        Assert.Equal(now.BlockedFingerprint, table.Sweep(T0 + 10).BlockedFingerprint);
+
+        SweepResult later = table.Sweep(T0 + Day);
+        Assert.Equal((2, 1, 1), (later.Entries, later.Blocked, later.Removed));
+        Assert.NotEqual(now.BlockedFingerprint, later.BlockedFingerprint);
+        Assert.Equal(1, table.Stats.Blocked);
+        Assert.Equal(37, table.Get(Keys.V4(3), T0 + Day));
+    }
+
+    [Fact]
+    public void Top_lists_the_highest_current_scores_first()
+    {
+        using ScoreTable table = ScoreTable.CreatePrivate(Spec());
+        for (uint i = 1; i <= 50; i++)
+        {
+            table.Hit(Keys.V4(i), (int)i, T0);
+        }
+
+        Span<StoredScore> best = new StoredScore[3];
+        Assert.Equal(3, table.Top(best, T0 + Day));
+        Assert.Equal(new[] { 47, 46, 45 }, best.ToArray().Select(e => e.Score));
+        Assert.Equal(Keys.V4(50), best[0].Key);
+
+        Span<StoredScore> all = new StoredScore[100];
+        Assert.Equal(47, table.Top(all, T0 + Day));   // 1, 2 and 3 points decayed to 0
+    }
+
+    [Fact]
+    public void Operations_allocate_nothing()
+    {
+        using ScoreTable table = ScoreTable.CreatePrivate(Spec(capacity: 2000));
+        StoredScore[] top = new StoredScore[10];
+        void Run(uint round)
+        {
+            for (uint i = 0; i < 5000; i++)
+            {
+                IpKey key = Keys.V4(i % 3000);
+                table.Hit(key, 1, T0 + round);
+                table.Get(key, T0 + round);
+                if (i % 7 == 0)
+                {
+                    table.Delete(key);
+                }
+
+                if (i % 11 == 0)
+                {
+                    table.Set(key, 20, T0 + round);
+                }
+            }
+
+            table.Sweep(T0 + round);
+            table.Top(top, T0 + round);
+        }
+
+        Run(0);
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (uint round = 1; round <= 5; round++)
+        {
+            Run(round);
+        }
+
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+    }
+
+    [Fact]
+    public async Task Concurrent_readers_never_see_a_torn_entry()
+    {
+        using ScoreTable table = ScoreTable.CreatePrivate(Spec(capacity: 5000), 12, 13);
+        IpKey[] stable = Enumerable.Range(1, 64).Select(i => Keys.V4((uint)i)).ToArray();
+        foreach (IpKey key in stable)
+        {
+            table.Restore(Stamped(key, 1));
+        }
+
+        using var stop = new CancellationTokenSource();
+        var writer = Task.Run(() =>
+        {
+            var random = new Random(1);
+            int round = 0;
+            while (!stop.IsCancellationRequested)
+            {
+                round++;
+                foreach (IpKey key in stable)
+                {
+                    table.Restore(Stamped(key, (round % 1000) + 1));
+                }
+
+                // Churn around them: inserts and deletions that shift entries.
+                for (int i = 0; i < 64; i++)
+                {
+                    IpKey churn = Keys.V4((uint)random.Next(1000, 3000));
+                    if ((i & 1) == 0)
+                    {
+                        table.Hit(churn, 1, T0);
+                    }
+                    else
+                    {
+                        table.Delete(churn);
+                    }
+                }
+            }
+        });
+
+        long checkedReads = 0;
+        var readers = Enumerable.Range(0, 2).Select(r => Task.Run(() =>
+        {
+            var deadline = DateTime.UtcNow.AddSeconds(2);
+            long reads = 0;
+            while (DateTime.UtcNow < deadline)
+            {
+                foreach (IpKey key in stable)
+                {
+                    ReadOutcome outcome = table.TryRead(key, out StoredScore stored);
+                    Assert.NotEqual(ReadOutcome.Absent, outcome);
+                    if (outcome == ReadOutcome.Found)
+                    {
+                        Assert.Equal(key, stored.Key);
+                        Assert.Equal(Stamped(key, stored.Score), stored);
+                        reads++;
+                    }
+                }
+            }
+
+            Interlocked.Add(ref checkedReads, reads);
+        })).ToArray();
+
+        await Task.WhenAll(readers);
+        await stop.CancelAsync();
+        await writer;
+        Assert.True(checkedReads > 10_000, $"only {checkedReads} reads");
+    }
+
+    internal const int TableSpecWindow = 32;
+
+    // Every field derived from the key and the score: a torn copy cannot match.
+    private static StoredScore Stamped(IpKey key, int score) =>
+        new(key, score, (uint)(key.Lo * 31) + (uint)score, (uint)(key.Lo * 17) ^ (uint)score);
+
+    internal static IpKey[] CollidingKeys(ScoreTable table, int home, int count)
+    {
+        var keys = new List<IpKey>();
+        for (uint candidate = 1; keys.Count < count; candidate++)
+        {
+            IpKey key = Keys.V6(0x2001_0db8_0000_0000UL | candidate, candidate);
+            if (table.HomeOf(key) == (uint)home)
+            {
+                keys.Add(key);
+            }
+        }
+
+        return [.. keys];
+    }
+}
