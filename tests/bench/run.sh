@@ -3,9 +3,12 @@
 #   size of dist/tinyfence; startup (--version) next to /bin/true and monit -V;
 #   idle memory and CPU time of the daemon next to monit with an equivalent config; memory
 #   while mailing; the cost of one rule tick in process; socket requests/s next to redis-server
-#   and a C floor server, same load generator (tests/bench/socket_bench.py).
-# Installs its peers (hyperfine, monit, redis-server, redis-tools) with apt-get. Needs
-# dist/tinyfence (make publish) and gcc (the socket bench builds its C load generator).
+#   and a C floor server, same load generator (tests/bench/socket_bench.py); Apache with each
+#   per-IP check (no check, file access log, C prg: map, mod_security, the Tinyfence adapters),
+#   tests/bench/apache_bench.py.
+# Installs its peers (hyperfine, monit, redis, apache2, mod_security, wrk) with apt-get. Needs
+# dist/tinyfence (make publish) and gcc (the benches build their C clients and maps).
+# SOCKET_BENCH_ARGS and APACHE_BENCH_ARGS pass options (--quick, --rounds N) to those two.
 set -euo pipefail
 
 repo=$(cd "$(dirname "$0")/../.." && pwd)
@@ -31,3 +34,10 @@ dotnet run -c Release --project tests/bench/Tinyfence.Bench
 echo
 echo "== socket requests (tests/bench/socket_bench.py) =="
 python3 tests/bench/socket_bench.py --binary "$binary" ${SOCKET_BENCH_ARGS:-}
+
+# Apache requests per second with each per-IP mechanism, as ratios to Apache without one (issue 9).
+echo
+echo "== Apache per-IP checks (tests/bench/apache_bench.py) =="
+bash tests/scripts/install-deps.sh apache2 apache2-utils libapache2-mod-security2 wrk gcc
+# shellcheck disable=SC2086 # APACHE_BENCH_ARGS is a list of options
+python3 tests/bench/apache_bench.py --binary "$binary" ${APACHE_BENCH_ARGS:-}

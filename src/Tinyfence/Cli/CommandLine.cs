@@ -20,6 +20,9 @@ public sealed class CommandLine
 
     public bool DryRun { get; private set; }
 
+    /// <summary>run: accept ADVANCE on the socket, which moves the tables' clock (tests of decay).</summary>
+    public bool TestClock { get; private set; }
+
     /// <summary>mail-test: send to this address instead of the mail section's recipients.</summary>
     public string? MailTo { get; private set; }
 
@@ -77,6 +80,9 @@ public sealed class CommandLine
                     break;
                 case "--dry-run":
                     line.DryRun = true;
+                    break;
+                case "--test-clock":
+                    line.TestClock = true;
                     break;
                 case "--builtin":
                     line.Builtin = true;

@@ -11,6 +11,9 @@ public static class ExitCodes
     /// <summary>EX_USAGE: a bad command line.</summary>
     public const int Usage = 64;
 
+    /// <summary>EX_UNAVAILABLE: the daemon's socket did not answer (score).</summary>
+    public const int Unavailable = 69;
+
     /// <summary>EX_CONFIG: the config has errors (sysfence used 21).</summary>
     public const int Config = 78;
 }

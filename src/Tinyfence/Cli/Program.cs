@@ -4,8 +4,15 @@ namespace Tinyfence.Cli;
 
 internal static class Program
 {
+    private static readonly string[] s_adapterVerbs = ["map", "filter", "feed", "score"];
+
     private static int Main(string[] args)
     {
+        if (args.Length > 0 && Array.IndexOf(s_adapterVerbs, args[0]) >= 0)
+        {
+            return AdapterVerbs.Run(args[0], args[1..]);
+        }
+
         CommandLine? line = CommandLine.Parse(args, out string? error);
         if (line is null)
         {

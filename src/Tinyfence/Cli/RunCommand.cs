@@ -16,7 +16,7 @@ public static class RunCommand
             log.Notice("no config file given: using the built-in rules, which only log (see: tinyfence check --builtin)");
         }
 
-        using var daemon = new Daemon(source, line.ProcRoot, log, line.Syslog, line.DryRun);
+        using var daemon = new Daemon(source, line.ProcRoot, log, line.Syslog, line.DryRun, line.TestClock);
         try
         {
             if (!daemon.Start(handleSignals: !line.Once))

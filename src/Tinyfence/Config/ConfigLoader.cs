@@ -9,7 +9,7 @@ namespace Tinyfence.Config;
 /// </summary>
 public sealed class ConfigLoader
 {
-    private static readonly string[] s_settingNames = ["step", "timeout", "command-timeout", "kill-grace", "log", "log-level"];
+    private static readonly string[] s_settingNames = ["step", "timeout", "command-timeout", "kill-grace", "log", "log-level", "run-dir", "state-dir"];
 
     private readonly DiagnosticBag _diagnostics;
     private readonly Func<string, uint?> _resolveUser;
@@ -19,8 +19,10 @@ public sealed class ConfigLoader
     private readonly List<string> _files = [];
     private readonly HashSet<string> _including = new(StringComparer.Ordinal);
     private Settings _settings = new();
+    private readonly List<TableSection> _tables = [];
     private MailSection? _mail;
     private bool _mailSectionFailed;
+    private ServerSection? _server;
 
     public ConfigLoader(DiagnosticBag diagnostics, Func<string, uint?>? resolveUser = null)
     {
@@ -67,7 +69,31 @@ public sealed class ConfigLoader
             }
         }
 
-        return _diagnostics.HasErrors ? null : new TinyfenceConfig(_settings, _rules, _files) { Mail = _mail };
+        foreach (Rule rule in _rules)
+        {
+            IEnumerable<ComparisonCondition> comparisons = rule.Trigger.Comparisons()
+                .Concat(rule.Recovery?.Condition?.Comparisons() ?? []);
+            foreach (ComparisonCondition comparison in comparisons)
+            {
+                if (comparison.Metric.Kind is MetricKind.TableBlocked or MetricKind.TableScored
+                    && !_tables.Exists(t => t.Name == comparison.Metric.Path))
+                {
+                    _diagnostics.Error(comparison.Location, $"no table \"{comparison.Metric.Path}\" is declared (table \"{comparison.Metric.Path}\" {{ capacity 65536 decay 3 per 1d block above 15 }})");
+                }
+            }
+        }
+
+        if (_server is not null && _tables.Count == 0)
+        {
+            _diagnostics.Warning(_server.Location, "a server section without any table: the socket will answer PING and STATS only");
+        }
+
+        return _diagnostics.HasErrors ? null : new TinyfenceConfig(_settings, _rules, _files)
+        {
+            Mail = _mail,
+            Tables = _tables,
+            Server = _server ?? (_tables.Count > 0 ? new ServerSection(new SourceLocation(_files.Count > 0 ? _files[0] : "<config>", 1, 1)) : null),
+        };
     }
 
     private void LoadFile(string path, SourceLocation? includedFrom)
@@ -132,6 +158,29 @@ public sealed class ConfigLoader
             }
 
             _mail = mail;
+        }
+
+        foreach (TableSection table in content.Tables)
+        {
+            TableSection? same = _tables.Find(t => t.Name == table.Name);
+            if (same is not null)
+            {
+                _diagnostics.Error(table.Location, $"table \"{table.Name}\" is already declared at {same.Location.File}:{same.Location.Line}");
+                continue;
+            }
+
+            _tables.Add(table);
+        }
+
+        foreach (ServerSection server in content.ServerSections)
+        {
+            if (_server is not null)
+            {
+                _diagnostics.Error(server.Location, $"there is already a server section (first declared at {_server.Location.File}:{_server.Location.Line}); one is allowed");
+                continue;
+            }
+
+            _server = server;
         }
 
         foreach (Rule rule in content.Rules)
@@ -236,6 +285,15 @@ public sealed class ConfigLoader
                 break;
             case "log":
                 ApplyLogTarget(value, extra);
+                break;
+            case "run-dir" or "state-dir" when value.Kind != TokenKind.String || !value.Text.StartsWith('/'):
+                _diagnostics.Error(value.Location, $"expected a quoted absolute directory after 'set {key}', found {value.Describe()}");
+                break;
+            case "run-dir":
+                _settings = _settings with { RunDirectory = value.Text };
+                break;
+            case "state-dir":
+                _settings = _settings with { StateDirectory = value.Text };
                 break;
             case "log-level":
                 LogLevel? level = value.Text.ToLowerInvariant() switch

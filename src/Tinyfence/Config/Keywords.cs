@@ -16,6 +16,8 @@ public static class Keywords
     public const string Set = "set";
     public const string Include = "include";
     public const string Mail = "mail";
+    public const string Table = "table";
+    public const string Server = "server";
 
     public static bool IsAny(Token token, string[] words)
     {
@@ -40,10 +42,11 @@ public static class Keywords
         IsAny(token, Run) || token.IsWord(Log) || (token.IsWord(Mail) && next.Kind != TokenKind.OpenBrace);
 
     /// <summary>
-    /// A statement keyword (a rule, <c>set</c>, <c>include</c>, or the <c>mail {</c> section); after
-    /// an error the parser skips to one of them.
+    /// A statement keyword (a rule, <c>set</c>, <c>include</c>, the <c>mail {</c> and
+    /// <c>server {</c> sections, <c>table "name"</c>); after an error the parser skips to one of them.
     /// </summary>
     public static bool StartsStatement(Token token, Token next) =>
         IsAny(token, Rule) || token.IsWord(Set) || token.IsWord(Include)
-        || (token.IsWord(Mail) && next.Kind == TokenKind.OpenBrace);
+        || ((token.IsWord(Mail) || token.IsWord(Server)) && next.Kind == TokenKind.OpenBrace)
+        || (token.IsWord(Table) && next.Kind == TokenKind.String);
 }

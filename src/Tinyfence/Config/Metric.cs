@@ -8,6 +8,7 @@ namespace Tinyfence.Config;
 /// </summary>
 public sealed record Metric(MetricKind Kind)
 {
+    /// <summary>The path of a space metric, the table name of a table metric.</summary>
     public string? Path { get; init; }
 
     public IReadOnlyList<ProcessUser> Users { get; init; } = [];

@@ -31,4 +31,10 @@ public enum MetricKind
 
     /// <summary>Established TCP connections (IPv4 and IPv6) whose local port is the given one.</summary>
     TcpEstablished,
+
+    /// <summary>Addresses of a score table that are blocked (counted by the daemon once a second).</summary>
+    TableBlocked,
+
+    /// <summary>Addresses of a score table that have a score.</summary>
+    TableScored,
 }

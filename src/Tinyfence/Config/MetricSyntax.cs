@@ -21,6 +21,7 @@ public static class MetricSyntax
         ["spaceavail"] = MetricKind.SpaceAvail, ["availspace"] = MetricKind.SpaceAvail,
         ["spaceavailable"] = MetricKind.SpaceAvail, ["availablespace"] = MetricKind.SpaceAvail,
         ["spaceused"] = MetricKind.SpaceUsed, ["usedspace"] = MetricKind.SpaceUsed,
+        ["blocked"] = MetricKind.TableBlocked, ["scored"] = MetricKind.TableScored,
         ["nproc"] = MetricKind.Processes, ["numproc"] = MetricKind.Processes,
         ["procnum"] = MetricKind.Processes, ["processes"] = MetricKind.Processes,
         ["cpu"] = MetricKind.CpuBusy, ["cpubusy"] = MetricKind.CpuBusy,
@@ -76,6 +77,8 @@ public static class MetricSyntax
         MetricKind.CpuBusy => "cpu",
         MetricKind.CpuIoWait => "iowait",
         MetricKind.Pressure => "pressure",
+        MetricKind.TableBlocked => "blocked",
+        MetricKind.TableScored => "scored",
         _ => "tcpconn",
     };
 
@@ -84,7 +87,7 @@ public static class MetricSyntax
         var text = new StringBuilder(Name(metric.Kind));
         switch (metric.Kind)
         {
-            case MetricKind.SpaceFree or MetricKind.SpaceAvail or MetricKind.SpaceUsed:
+            case MetricKind.SpaceFree or MetricKind.SpaceAvail or MetricKind.SpaceUsed or MetricKind.TableBlocked or MetricKind.TableScored:
                 text.Append(' ').Append(Token.Quote(metric.Path ?? "", '"'));
                 break;
             case MetricKind.Processes:

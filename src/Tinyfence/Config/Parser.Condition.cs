@@ -205,6 +205,15 @@ public sealed partial class Parser
 
                 return metric with { Path = path.Text };
 
+            case MetricKind.TableBlocked or MetricKind.TableScored:
+                Token table = Take();
+                if (table.Kind != TokenKind.String || !IsTableName(table.Text))
+                {
+                    throw Expected($"a table name in quotes after '{resource.Text}', as in {resource.Text} \"spam\"", table);
+                }
+
+                return metric with { Path = table.Text };
+
             case MetricKind.Processes:
                 return ParseProcessFilter(metric);
 

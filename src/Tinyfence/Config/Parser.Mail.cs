@@ -15,28 +15,12 @@ public sealed partial class Parser
     {
         Token keyword = Take();
         Token open = Take();
-        var seen = new Dictionary<string, SourceLocation>(StringComparer.Ordinal);
         string? server = null;
         string? from = null;
         IReadOnlyList<string>? to = null;
         var section = new MailSection(keyword.Location, "", "", []);
-        while (Current.Kind != TokenKind.CloseBrace)
+        ParseSectionBody(open, "mail", s_mailKeys, name =>
         {
-            Token key = Take();
-            string name = key.Text.ToLowerInvariant();
-            if (key.Kind != TokenKind.Word || Array.IndexOf(s_mailKeys, name) < 0)
-            {
-                string hint = key.Kind == TokenKind.Word ? Suggestions.DidYouMean(key.Text, s_mailKeys) : "";
-                string what = key.Kind == TokenKind.EndOfFile ? $"'}}' to close the mail section opened at {open.Location.Line}:{open.Location.Column}" : "a mail setting (server, port, security, from, to, user, password-file, ca-file, verify-certificate, subject-prefix, limit, queue, timeout)";
-                throw Expected(what, key, hint);
-            }
-
-            if (seen.TryGetValue(name, out SourceLocation first))
-            {
-                throw new SyntaxError(key.Location, $"'{name}' is already set in this section (at {first.Line}:{first.Column})");
-            }
-
-            seen.Add(name, key.Location);
             switch (name)
             {
                 case "server": server = TakeString("a quoted host name after 'server'"); break;
@@ -53,18 +37,12 @@ public sealed partial class Parser
                 case "timeout": section = section with { Timeout = ParseDuration("after 'timeout'", positive: true) }; break;
                 default:
                     int count = TakeInteger("a number of messages after 'limit', as in 'limit 10 per 1h'", 1, 100_000);
-                    if (!Current.IsWord("per"))
-                    {
-                        throw Expected($"'per' and a period after 'limit {count}', as in 'limit 10 per 1h'", Current);
-                    }
-
-                    Take();
+                    TakeWord("per", $"'per' and a period after 'limit {count}', as in 'limit 10 per 1h'");
                     section = section with { RateLimit = count, RatePeriod = ParseDuration("after 'per'", positive: true) };
                     break;
             }
-        }
+        });
 
-        Take();
         if (server is null || from is null || to is null)
         {
             string missing = string.Join(", ", new[] { server is null ? "server" : null, from is null ? "from" : null, to is null ? "to" : null }.OfType<string>());
@@ -125,6 +103,16 @@ public sealed partial class Parser
             "no" or "false" or "off" => false,
             _ => throw Expected($"yes or no after '{setting}'", token),
         };
+    }
+
+    private void TakeWord(string word, string what)
+    {
+        if (!Current.IsWord(word))
+        {
+            throw Expected(what, Current);
+        }
+
+        Take();
     }
 
     private string TakeString(string what, bool allowEmpty = false)

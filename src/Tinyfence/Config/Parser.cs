@@ -40,6 +40,10 @@ public sealed partial class Parser
 
         public List<MailSection> MailSections { get; } = [];
 
+        public List<TableSection> Tables { get; } = [];
+
+        public List<ServerSection> ServerSections { get; } = [];
+
         /// <summary>A mail section was written but had errors: its absence is not one more error.</summary>
         public bool MailSectionFailed { get; set; }
     }
@@ -121,6 +125,14 @@ public sealed partial class Parser
         {
             content.MailSections.Add(ParseMailSection());
         }
+        else if (token.IsWord(Keywords.Table) && Peek().Kind == TokenKind.String)
+        {
+            content.Tables.Add(ParseTableSection());
+        }
+        else if (token.IsWord(Keywords.Server) && Peek().Kind == TokenKind.OpenBrace)
+        {
+            content.ServerSections.Add(ParseServerSection());
+        }
         else if (token.IsWord(Keywords.Include))
         {
             Take();
@@ -135,9 +147,9 @@ public sealed partial class Parser
         else
         {
             string hint = token.Kind == TokenKind.Word
-                ? Suggestions.DidYouMean(token.Text, [.. Keywords.Rule, Keywords.Set, Keywords.Include])
+                ? Suggestions.DidYouMean(token.Text, [.. Keywords.Rule, Keywords.Set, Keywords.Include, Keywords.Table, Keywords.Server])
                 : "";
-            throw Expected("'rule', 'if', 'when' or 'on' to begin a rule, or 'set', 'include' or 'mail {'", token, hint);
+            throw Expected("'rule', 'if', 'when' or 'on' to begin a rule, or 'set', 'include', 'mail {', 'server {' or 'table \"name\" {'", token, hint);
         }
     }
 

@@ -19,4 +19,10 @@ public sealed record Settings
     public SyslogFacility SyslogFacility { get; init; } = SyslogFacility.Daemon;
 
     public LogLevel LogLevel { get; init; } = LogLevel.Info;
+
+    /// <summary>Where the socket, the tables' shared views and the blocklists live (a tmpfs on most systems).</summary>
+    public string RunDirectory { get; init; } = "/run/tinyfence";
+
+    /// <summary>Where the tables' snapshots live: must survive a reboot.</summary>
+    public string StateDirectory { get; init; } = "/var/lib/tinyfence";
 }

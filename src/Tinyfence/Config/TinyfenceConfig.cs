@@ -5,4 +5,10 @@ public sealed record TinyfenceConfig(Settings Settings, IReadOnlyList<Rule> Rule
 {
     /// <summary>The mail section; null when the config has none (then no rule may mail).</summary>
     public MailSection? Mail { get; init; }
+
+    /// <summary>The score tables, in declaration order.</summary>
+    public IReadOnlyList<TableSection> Tables { get; init; } = [];
+
+    /// <summary>The socket server; declared, or the defaults when the config has tables; null otherwise.</summary>
+    public ServerSection? Server { get; init; }
 }

@@ -18,15 +18,18 @@ public sealed class Daemon : IDisposable
     private readonly Logger _log;
     private readonly bool _forceSyslog;
     private readonly bool _dryRun;
+    private readonly bool _testClock;
     private readonly ProcReader _reader;
     private readonly ManualResetEventSlim _wake = new(false);
     private SignalListener? _signals;
     private CommandRunner? _commands;
     private MailAlerts? _mail;
     private RuleEngine? _engine;
+    private ScoreService? _scores;
 
-    public Daemon(ConfigSource source, string procRoot, Logger log, bool forceSyslog, bool dryRun)
+    public Daemon(ConfigSource source, string procRoot, Logger log, bool forceSyslog, bool dryRun, bool testClock = false)
     {
+        _testClock = testClock;
         _dryRun = dryRun;
         _source = source;
         _log = log;
@@ -44,13 +47,26 @@ public sealed class Daemon : IDisposable
             _signals = new SignalListener(_wake);
         }
 
-        RuleSet? set = LoadRuleSet("start");
-        if (set is null)
+        TinyfenceConfig? config = LoadConfig("start");
+        if (config is null)
         {
             return false;
         }
 
+        RuleSet set = RuleCompiler.Compile(config, _log);
         LogSetup.Apply(_log, set.Settings, _forceSyslog);
+
+        // The tables are served by the daemon only: one check (--once) leaves them alone.
+        if (handleSignals && config.Tables.Count > 0)
+        {
+            _scores = new ScoreService(_log, _testClock);
+            if (!_scores.Apply(config))
+            {
+                set.Dispose();
+                return false;
+            }
+        }
+
         _commands = new CommandRunner(_log, set.Settings.KillGrace);
         _engine = new RuleEngine(set, _reader, _log, _commands, carried: null, _wake.Set, _dryRun, UpdateMail(set.Mail));
         _log.Notice($"tinyfence {VersionInfo.Version} started: {set.Rules.Length} rules from {_source.Describe()}, reading {_reader.Root}");
@@ -101,12 +117,14 @@ public sealed class Daemon : IDisposable
 
             long now = Environment.TickCount64;
             long nextDue = paused ? long.MaxValue : _engine!.Tick(now);
+            nextDue = Math.Min(nextDue, _scores?.Upkeep(now) ?? long.MaxValue);
             int waitMs = nextDue == long.MaxValue ? Timeout.Infinite : (int)Math.Clamp(nextDue - now, 0, int.MaxValue);
             _wake.Wait(waitMs);
         }
 
         int running = _commands!.RunningCount;
         _log.Notice(running == 0 ? "stopping" : $"stopping: waiting for {running} running command(s) to finish or time out (a second SIGTERM stops them now)");
+        _scores?.Stop();
         WaitForCommands(_engine!.RuleSet.Settings, signals);
         FlushMail();
         _log.Notice("stopped");
@@ -115,6 +133,7 @@ public sealed class Daemon : IDisposable
     public void Dispose()
     {
         _engine?.RuleSet.Dispose();
+        _scores?.Dispose();
         _signals?.Dispose();
         _commands?.Dispose();
         _mail?.Queue.Dispose();
@@ -178,12 +197,22 @@ public sealed class Daemon : IDisposable
     private void Reload()
     {
         _log.Notice($"SIGHUP: reloading {_source.Describe()}");
-        RuleSet? set = LoadRuleSet("reload");
-        if (set is null)
+        TinyfenceConfig? config = LoadConfig("reload");
+        if (config is null)
         {
             return;
         }
 
+        if (config.Tables.Count > 0 || _scores is not null)
+        {
+            _scores ??= new ScoreService(_log, _testClock);
+            if (!_scores.Apply(config))
+            {
+                _log.Error("reload: the score tables could not all be set up; those that could were");
+            }
+        }
+
+        RuleSet set = RuleCompiler.Compile(config, _log);
         RuleEngine old = _engine!;
         IReadOnlyDictionary<string, RuleState> states = old.States;
         int kept = set.Rules.Count(r => states.ContainsKey(r.Name));
@@ -194,7 +223,7 @@ public sealed class Daemon : IDisposable
         _log.Notice($"reloaded: {set.Rules.Length} rules, {kept} kept their state");
     }
 
-    private RuleSet? LoadRuleSet(string when)
+    private TinyfenceConfig? LoadConfig(string when)
     {
         var diagnostics = new DiagnosticBag();
         TinyfenceConfig? config = _source.Load(diagnostics);
@@ -212,9 +241,8 @@ public sealed class Daemon : IDisposable
         {
             string outcome = when == "reload" ? "reload rejected: the previous rules keep running" : "not started";
             _log.Error($"{outcome}: {diagnostics.ErrorCount} error(s) in the config");
-            return null;
         }
 
-        return RuleCompiler.Compile(config, _log);
+        return config;
     }
 }

@@ -1,13 +1,8 @@
-using System.Runtime.InteropServices;
-
 namespace Tinyfence.Interop;
 
 /// <summary>What a file written by rename needs to survive a crash: the directory's entry flushed too.</summary>
 internal static unsafe partial class Libc
 {
-    [LibraryImport(Library, EntryPoint = "fsync", SetLastError = true)]
-    public static partial int FSync(int fd);
-
     /// <summary>Flushes a directory's entries (after a rename into it); best effort, errors ignored.</summary>
     public static void FSyncDirectory(string directory)
     {

@@ -22,7 +22,7 @@ internal static unsafe partial class Libc
     [LibraryImport(Library, EntryPoint = "geteuid")]
     public static partial uint GetEffectiveUid();
 
-    /// <summary>The head of <c>struct statx</c> (256 bytes in all) up to the fields used here.</summary>
+    /// <summary>The head of <c>struct statx</c> (256 bytes in all) up to the device numbers.</summary>
     [StructLayout(LayoutKind.Sequential, Size = 256)]
     public struct StatxBuffer
     {
@@ -33,5 +33,15 @@ internal static unsafe partial class Libc
         public uint Uid;
         public uint Gid;
         public ushort Mode;
+        public ushort Spare0;
+        public ulong Inode;
+        public ulong Size;
+        public ulong Blocks;
+        public ulong AttributesMask;
+        public fixed byte Times[64];     // stx_atime, stx_btime, stx_ctime, stx_mtime
+        public uint RdevMajor;
+        public uint RdevMinor;
+        public uint DevMajor;
+        public uint DevMinor;
     }
 }

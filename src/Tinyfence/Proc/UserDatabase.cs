@@ -11,6 +11,7 @@ namespace Tinyfence.Proc;
 public static class UserDatabase
 {
     public const string DefaultPasswdPath = "/etc/passwd";
+    public const string DefaultGroupPath = "/etc/group";
 
     // useradd caps names at 32 bytes; 256 leaves room for any real name and fits a stackalloc.
     private const int MaxNameBytes = 256;
@@ -95,6 +96,13 @@ public static class UserDatabase
 
         return TryParseUid(text, userName, out uid);
     }
+
+    /// <summary>
+    /// Resolves a group name from <paramref name="groupPath"/> (<c>name:password:gid:members</c>,
+    /// the id in the same field as passwd's uid); false when it is not there or unreadable.
+    /// </summary>
+    public static bool TryResolveGid(string groupName, out uint gid, string groupPath = DefaultGroupPath) =>
+        TryResolveUid(groupName, out gid, groupPath);
 
     /// <summary>
     /// Names by uid from <paramref name="passwdPath"/>, for showing who owns a process; empty when

@@ -20,6 +20,8 @@ public static class ReplyText
     public static ReadOnlySpan<byte> ErrBadAddress => "ERR bad address\n"u8;
     public static ReadOnlySpan<byte> ErrBadNumber => "ERR bad number\n"u8;
 
+    public static ReadOnlySpan<byte> ErrClockFixed => "ERR clock is fixed (the daemon was not started with --test-clock)\n"u8;
+
     /// <summary>Sent by the server for a line over the limit; the rest of that line is discarded.</summary>
     public static ReadOnlySpan<byte> ErrLineTooLong => "ERR line too long\n"u8;
 

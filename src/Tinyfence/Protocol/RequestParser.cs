@@ -29,6 +29,8 @@ public static class RequestParser
     private const ulong WordCheck = 'c' | ('h' << 8) | ('e' << 16) | ((ulong)'c' << 24) | ((ulong)'k' << 32);
     private const ulong WordStats = 's' | ('t' << 8) | ('a' << 16) | ((ulong)'t' << 24) | ((ulong)'s' << 32);
     private const ulong WordQuiet = 'q' | ('u' << 8) | ('i' << 16) | ((ulong)'e' << 24) | ((ulong)'t' << 32);
+    private const ulong WordAdvance = 'a' | ('d' << 8) | ('v' << 16) | ((ulong)'a' << 24) | ((ulong)'n' << 32)
+        | ((ulong)'c' << 40) | ((ulong)'e' << 48);
 
     public static ParseStatus TryParse(ReadOnlySpan<byte> line, out Request request)
     {
@@ -46,10 +48,14 @@ public static class RequestParser
             return ParseStatus.UnknownCommand;
         }
 
+        // From here on the verb is known even when the request is refused: a quiet session
+        // answers no error of a HIT, SET or DEL either.
+        request = new Request { Verb = verb };
         int arguments = tokenCount - 1;
         bool countOk = verb switch
         {
             Verb.Ping or Verb.Stats or Verb.Quiet => arguments == 0,
+            Verb.Advance => arguments == 1,
             Verb.Get or Verb.Del or Verb.Check or Verb.Top => arguments == 2,
             Verb.Hit => arguments is 2 or 3,
             Verb.Set => arguments == 3,
@@ -62,7 +68,17 @@ public static class RequestParser
 
         if (arguments == 0)
         {
-            request = new Request { Verb = verb };
+            return ParseStatus.Ok;
+        }
+
+        if (verb == Verb.Advance)
+        {
+            if (!TryParseNumber(Token(line, bounds, 1), out long seconds) || seconds < 1)
+            {
+                return ParseStatus.BadNumber;
+            }
+
+            request = new Request { Verb = verb, Number = seconds, HasNumber = true };
             return ParseStatus.Ok;
         }
 
@@ -197,7 +213,7 @@ public static class RequestParser
     private static bool TryParseVerb(ReadOnlySpan<byte> token, out Verb verb)
     {
         verb = default;
-        if (token.Length is < 3 or > 5)
+        if (token.Length is < 3 or > 7)
         {
             return false;
         }
@@ -221,6 +237,7 @@ public static class RequestParser
             case WordCheck: verb = Verb.Check; return true;
             case WordStats: verb = Verb.Stats; return true;
             case WordQuiet: verb = Verb.Quiet; return true;
+            case WordAdvance: verb = Verb.Advance; return true;
             default: return false;
         }
     }

@@ -29,4 +29,10 @@ public enum Verb
 
     /// <summary><c>QUIET</c> → <c>OK</c>; later HIT/SET/DEL get no reply at all.</summary>
     Quiet,
+
+    /// <summary>
+    /// <c>ADVANCE seconds</c> → <c>OK</c>: moves every table's clock forward. Only a daemon started
+    /// with <c>--test-clock</c> accepts it (tests of decay); others answer <c>ERR clock is fixed</c>.
+    /// </summary>
+    Advance,
 }

@@ -175,22 +175,12 @@ public sealed class RuleCompiler
 
     private static void CollectPorts(Condition condition, SortedSet<ushort> ports)
     {
-        switch (condition)
+        foreach (ComparisonCondition comparison in condition.Comparisons())
         {
-            case ComparisonCondition { Metric.Kind: MetricKind.TcpEstablished } comparison:
+            if (comparison.Metric.Kind == MetricKind.TcpEstablished)
+            {
                 ports.Add(comparison.Metric.Port);
-                break;
-            case NotCondition not:
-                CollectPorts(not.Operand, ports);
-                break;
-            case AndCondition and:
-                CollectPorts(and.Left, ports);
-                CollectPorts(and.Right, ports);
-                break;
-            case OrCondition or:
-                CollectPorts(or.Left, ports);
-                CollectPorts(or.Right, ports);
-                break;
+            }
         }
     }
 }

@@ -1,0 +1,78 @@
+using System.Net.Sockets;
+using System.Text;
+
+namespace Tinyfence.Adapters;
+
+/// <summary>
+/// A plain request/reply connection to the daemon, with a time limit on every step: for
+/// <c>tinyfence score</c> and for the filter, which runs once per request and wants its hit
+/// applied before it ends. Not for hot paths: it allocates.
+/// </summary>
+public sealed class ScoreConnection : IDisposable
+{
+    private readonly Socket _socket;
+    private readonly byte[] _buffer = new byte[4096];
+    private int _start;
+    private int _end;
+
+    private ScoreConnection(Socket socket) => _socket = socket;
+
+    /// <summary>Connects; throws <see cref="SocketException"/> when the daemon is not there.</summary>
+    public static ScoreConnection Open(string socketPath, TimeSpan timeout)
+    {
+        var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified)
+        {
+            SendTimeout = (int)timeout.TotalMilliseconds,
+            ReceiveTimeout = (int)timeout.TotalMilliseconds,
+        };
+        try
+        {
+            socket.Connect(new UnixDomainSocketEndPoint(socketPath));
+            return new ScoreConnection(socket);
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
+    }
+
+    public void Send(string line) => _socket.Send(Encoding.ASCII.GetBytes(line + "\n"));
+
+    /// <summary>The next reply line (without its newline); null when the daemon closed the connection.</summary>
+    public string? ReadLine()
+    {
+        while (true)
+        {
+            int newline = _buffer.AsSpan(_start, _end - _start).IndexOf((byte)'\n');
+            if (newline >= 0)
+            {
+                string line = Encoding.ASCII.GetString(_buffer, _start, newline);
+                _start += newline + 1;
+                return line;
+            }
+
+            if (_start > 0)
+            {
+                _buffer.AsSpan(_start, _end - _start).CopyTo(_buffer);
+                _end -= _start;
+                _start = 0;
+            }
+
+            if (_end == _buffer.Length)
+            {
+                throw new IOException("reply line too long");
+            }
+
+            int read = _socket.Receive(_buffer, _end, _buffer.Length - _end, SocketFlags.None);
+            if (read == 0)
+            {
+                return null;
+            }
+
+            _end += read;
+        }
+    }
+
+    public void Dispose() => _socket.Dispose();
+}

@@ -1,0 +1,42 @@
+using System.Runtime.InteropServices;
+using Tinyfence.Adapters;
+using Tinyfence.Config;
+
+namespace Tinyfence.Cli;
+
+/// <summary>
+/// <c>tinyfence feed --table T [--log FILE] ...</c>: the piped <c>CustomLog</c> program. SIGHUP
+/// reopens the log (after logrotate moved it); SIGTERM flushes it and exits; the end of its input
+/// (Apache restarting its piped loggers) flushes it and exits.
+/// </summary>
+public static class FeedCommand
+{
+    public static readonly string[] Options =
+        ["--table", "--run-dir", "--socket", "--blocked-points", "--status", "--url-patterns", "--url-points", "--log", "--log-max-size"];
+
+    public static int Run(VerbOptions options, TextWriter error)
+    {
+        string table = options.Table();
+        PatternSet? urlPatterns = options.Get("--url-patterns") is { } file ? PatternSet.Load(file) : null;
+        FeedScoring scoring = FeedScoring.Create(options.Get("--blocked-points"), options.GetAll("--status"), urlPatterns, options.Get("--url-points"));
+        double maxSize = 0;
+        if (options.Get("--log-max-size") is { } size && (!SizeSyntax.TryParse(size, out maxSize) || maxSize < 4096))
+        {
+            throw new AdapterOptionException($"--log-max-size takes a size of at least 4k, such as 100M, not '{size}'");
+        }
+
+        AccessLogWriter? log = options.Get("--log") is { } path
+            ? new AccessLogWriter(path, (long)maxSize, message => error.WriteLine($"tinyfence feed: {message}"))
+            : null;
+        using var feed = new AccessLogFeed(table, scoring, options.ViewPath(table), options.SocketPath, log);
+        using PosixSignalRegistration hangUp = PosixSignalRegistration.Create(PosixSignal.SIGHUP, context =>
+        {
+            context.Cancel = true;
+            log?.RequestReopen();
+        });
+        using PosixSignalRegistration terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, _ => log?.Flush());
+        using Stream input = Console.OpenStandardInput();
+        feed.Run(input);
+        return ExitCodes.Ok;
+    }
+}

@@ -1,0 +1,69 @@
+using System.Net.Sockets;
+using Tinyfence.Adapters;
+using Tinyfence.Table;
+
+namespace Tinyfence.Cli;
+
+/// <summary>
+/// <c>tinyfence filter --table T --add N --patterns FILE</c>: the <c>mod_ext_filter</c> input
+/// filter. Streams the body through unchanged; at the first pattern it adds N points to
+/// <c>REMOTE_ADDR</c> and waits (up to a second) for the daemon to apply them, so the client's
+/// next request is already judged with them.
+/// </summary>
+public static class FilterCommand
+{
+    public static readonly string[] Options = ["--table", "--add", "--patterns", "--run-dir", "--socket"];
+
+    private static readonly TimeSpan s_daemonTimeout = TimeSpan.FromSeconds(1);
+
+    public static int Run(VerbOptions options, TextWriter error)
+    {
+        string table = options.Table();
+        int points = options.Number("--add", 0, 1, 1_000_000_000);
+        if (points == 0)
+        {
+            throw new AdapterOptionException("--add is required (the points a matching body adds)");
+        }
+
+        PatternSet patterns = PatternSet.Load(options.Require("--patterns"));
+        string? remote = Environment.GetEnvironmentVariable("REMOTE_ADDR");
+        var pump = new BodyPump(new StreamMatcher(patterns));
+        using Stream input = Console.OpenStandardInput();
+        using Stream output = Console.OpenStandardOutput();
+        pump.Run(input, output, pattern =>
+        {
+            if (!IpKey.TryParse(System.Text.Encoding.ASCII.GetBytes(remote ?? ""), out IpKey client))
+            {
+                error.WriteLine($"tinyfence filter: {patterns.Describe(pattern)} matched, but REMOTE_ADDR '{remote}' is not an address");
+                return;
+            }
+
+            error.WriteLine($"tinyfence filter: {patterns.Describe(pattern)} matched: +{points} to {client} in \"{table}\"");
+            AddPoints(options.SocketPath, table, client, points, error);
+        });
+        if (pump.Failure is { } failure)
+        {
+            error.WriteLine($"tinyfence filter: the body was cut short: {failure.Message}");
+        }
+
+        return ExitCodes.Ok;
+    }
+
+    private static void AddPoints(string socketPath, string table, IpKey client, int points, TextWriter error)
+    {
+        try
+        {
+            using var connection = ScoreConnection.Open(socketPath, s_daemonTimeout);
+            connection.Send($"HIT {table} {client} {points}");
+            string? reply = connection.ReadLine();
+            if (reply is null || reply.StartsWith("ERR", StringComparison.Ordinal))
+            {
+                error.WriteLine($"tinyfence filter: the daemon refused the hit: {reply ?? "no answer"}");
+            }
+        }
+        catch (Exception e) when (e is SocketException or IOException)
+        {
+            error.WriteLine($"tinyfence filter: cannot reach the daemon at {socketPath}: {e.Message} (the points are lost; the body went through)");
+        }
+    }
+}

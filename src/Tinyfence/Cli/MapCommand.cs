@@ -1,0 +1,38 @@
+using Tinyfence.Adapters;
+
+namespace Tinyfence.Cli;
+
+/// <summary>
+/// <c>tinyfence map --table T [--op check|get|hit]</c>: the <c>RewriteMap prg:</c> program. Its
+/// stderr goes to Apache's error log: one line when it starts, nothing per request.
+/// </summary>
+public static class MapCommand
+{
+    public static readonly string[] Options = ["--table", "--op", "--run-dir", "--socket", "--fallback", "--hit-blocked", "--points"];
+
+    public static int Run(VerbOptions options, TextWriter error)
+    {
+        string table = options.Table();
+        MapOperation operation = options.Get("--op") switch
+        {
+            null or "check" => MapOperation.Check,
+            "get" => MapOperation.Get,
+            "hit" => MapOperation.Hit,
+            string other => throw new Adapters.AdapterOptionException($"--op is check, get or hit, not '{other}'"),
+        };
+        string fallback = options.Get("--fallback") ?? "NULL";
+        if (fallback.Length is 0 or > 64 || fallback.Any(c => c is '\n' or '\r' || c > '~' || c < ' '))
+        {
+            throw new Adapters.AdapterOptionException("--fallback is 1 to 64 printable ASCII characters");
+        }
+
+        int hitBlocked = options.Number("--hit-blocked", 0, 0, 1_000_000_000);
+        int points = options.Number("--points", 1, 1, 1_000_000_000);
+        using var program = new RewriteMapProgram(operation, table, options.ViewPath(table), options.SocketPath, fallback, hitBlocked, points);
+        using Stream input = Console.OpenStandardInput();
+        using Stream output = Console.OpenStandardOutput();
+        error.WriteLine($"tinyfence map: serving {operation.ToString().ToLowerInvariant()} of table \"{table}\" from {options.ViewPath(table)}");
+        program.Run(input, output);
+        return ExitCodes.Ok;
+    }
+}

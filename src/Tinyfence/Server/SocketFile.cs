@@ -1,0 +1,87 @@
+using System.Net.Sockets;
+using System.Runtime.InteropServices;
+using System.Text;
+using Tinyfence.Interop;
+
+namespace Tinyfence.Server;
+
+/// <summary>
+/// The socket's path in the file system: clearing a stale socket before bind (and nothing else),
+/// setting mode and group after it. Removal on stop is .NET's: disposing a Socket bound to a
+/// <see cref="UnixDomainSocketEndPoint"/> unlinks the path it bound.
+/// </summary>
+internal static class SocketFile
+{
+    /// <summary>Makes the path free for bind: removes a socket nobody listens on; refuses anything else.</summary>
+    public static void ClearStale(string path)
+    {
+        if (!TryStat(path, out int type, out int errno))
+        {
+            if (errno == Errno.ENOENT)
+            {
+                return;
+            }
+
+            throw new IOException($"cannot check the socket path {path}: {Marshal.GetPInvokeErrorMessage(errno)}");
+        }
+
+        if (type != Libc.S_IFSOCK)
+        {
+            throw new IOException($"{path} exists and is not a socket; not removing it (move it away or choose another socket path)");
+        }
+
+        using (var probe = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified))
+        {
+            try
+            {
+                probe.Connect(new UnixDomainSocketEndPoint(path));
+                throw new IOException($"{path}: another server is listening on this socket");
+            }
+            catch (SocketException e) when (e.SocketErrorCode is SocketError.ConnectionRefused or SocketError.AddressNotAvailable)
+            {
+                // Nobody listens: left behind by a server that did not stop cleanly.
+            }
+        }
+
+        File.Delete(path);
+    }
+
+    /// <summary>chmod and chgrp, right after bind.</summary>
+    public static unsafe void Secure(string path, int mode, int group)
+    {
+        byte[] pathZ = NullTerminated(path);
+        fixed (byte* p = pathZ)
+        {
+            if (Libc.Chmod(p, (uint)mode) != 0)
+            {
+                throw new IOException($"cannot set mode {Convert.ToString(mode, 8)} on {path}: {Marshal.GetLastPInvokeErrorMessage()}");
+            }
+
+            if (group >= 0 && Libc.LChown(p, Libc.UnchangedId, (uint)group) != 0)
+            {
+                throw new IOException($"cannot set group {group} on {path}: {Marshal.GetLastPInvokeErrorMessage()}");
+            }
+        }
+    }
+
+    private static unsafe bool TryStat(string path, out int type, out int errno)
+    {
+        byte[] pathZ = NullTerminated(path);
+        Libc.StatxBuffer buffer;
+        fixed (byte* p = pathZ)
+        {
+            if (Libc.Statx(Libc.AT_FDCWD, p, Libc.AT_SYMLINK_NOFOLLOW, Libc.STATX_BASIC_STATS, &buffer) != 0)
+            {
+                errno = Marshal.GetLastPInvokeError();
+                type = 0;
+                return false;
+            }
+        }
+
+        errno = 0;
+        type = buffer.Mode & Libc.S_IFMT;
+        return true;
+    }
+
+    private static byte[] NullTerminated(string path) => Encoding.UTF8.GetBytes(path + "\0");
+}
