@@ -14,6 +14,21 @@ public static class ConfigFormatter
             .Append("set kill-grace ").Append(DurationSyntax.Format(s.KillGrace)).Append('\n')
             .Append("set log ").Append(s.LogTarget == LogTarget.Syslog ? $"syslog {s.SyslogFacility.ToString().ToLowerInvariant()}" : "stderr").Append('\n')
             .Append("set log-level ").Append(s.LogLevel.ToString().ToLowerInvariant()).Append('\n');
+        if (config.Tables.Count > 0)
+        {
+            text.Append("set run-dir ").Append(Token.Quote(s.RunDirectory, '"')).Append('\n')
+                .Append("set state-dir ").Append(Token.Quote(s.StateDirectory, '"')).Append('\n');
+        }
+
+        foreach (TableSection table in config.Tables)
+        {
+            text.Append('\n').Append(FormatTable(table));
+        }
+
+        if (config.Server is { } server)
+        {
+            text.Append('\n').Append(FormatServer(server, s.RunDirectory));
+        }
 
         if (config.Mail is { } mail)
         {
@@ -49,6 +64,44 @@ public static class ConfigFormatter
 
         text.Append("\n    step ").Append(DurationSyntax.Format(rule.Step ?? defaultStep));
         return text.ToString();
+    }
+
+    public static string FormatTable(TableSection table)
+    {
+        var text = new StringBuilder("table ").Append(Token.Quote(table.Name, '"')).Append(" {\n");
+        text.Append("    capacity ").Append(table.Capacity).Append('\n');
+        text.Append("    decay ").Append(table.DecayPoints == 0 ? "off" : $"{table.DecayPoints} per {DurationSyntax.Format(table.DecayPeriod)}").Append('\n');
+        text.Append("    block above ").Append(table.BlockAbove).Append('\n');
+        text.Append("    ipv6-prefix ").Append(table.IPv6PrefixBits).Append('\n');
+        text.Append("    snapshot ").Append(table.SnapshotEvery is { } every ? $"every {DurationSyntax.Format(every)}" : "off").Append('\n');
+        text.Append("    blocklist ").Append(table.BlocklistEvery is { } rate ? $"every {DurationSyntax.Format(rate)}" : "off").Append('\n');
+        return text.Append("}\n").ToString();
+    }
+
+    public static string FormatServer(ServerSection server, string runDirectory)
+    {
+        var text = new StringBuilder("server {\n");
+        text.Append("    socket ").Append(Token.Quote(server.SocketPath ?? Path.Combine(runDirectory, "tinyfence.sock"), '"')).Append('\n');
+        text.Append("    mode 0").Append(Convert.ToString(server.Mode, 8)).Append('\n');
+        if (server.Gid is { } gid)
+        {
+            text.Append("    group ").Append(gid).Append('\n');
+        }
+
+        if (server.AllowedUids.Count > 0)
+        {
+            text.Append("    allow user ").AppendJoin(", ", server.AllowedUids).Append('\n');
+        }
+
+        if (server.AllowedGids.Count > 0)
+        {
+            text.Append("    allow group ").AppendJoin(", ", server.AllowedGids).Append('\n');
+        }
+
+        text.Append("    max-clients ").Append(server.MaxClients).Append('\n')
+            .Append("    idle-timeout ").Append(DurationSyntax.Format(server.IdleTimeout)).Append('\n')
+            .Append("    max-line ").Append(server.MaxLineBytes).Append('\n');
+        return text.Append("}\n").ToString();
     }
 
     public static string FormatMail(MailSection mail)

@@ -53,8 +53,7 @@ public sealed class Daemon : IDisposable
             return false;
         }
 
-        RuleSet set = RuleCompiler.Compile(config, _log);
-        LogSetup.Apply(_log, set.Settings, _forceSyslog);
+        LogSetup.Apply(_log, config.Settings, _forceSyslog);
 
         // The tables are served by the daemon only: one check (--once) leaves them alone.
         if (handleSignals && config.Tables.Count > 0)
@@ -62,10 +61,11 @@ public sealed class Daemon : IDisposable
             _scores = new ScoreService(_log, _testClock);
             if (!_scores.Apply(config))
             {
-                set.Dispose();
                 return false;
             }
         }
+
+        RuleSet set = RuleCompiler.Compile(config, _log, _scores);
 
         _commands = new CommandRunner(_log, set.Settings.KillGrace);
         _engine = new RuleEngine(set, _reader, _log, _commands, carried: null, _wake.Set, _dryRun, UpdateMail(set.Mail));
@@ -212,7 +212,7 @@ public sealed class Daemon : IDisposable
             }
         }
 
-        RuleSet set = RuleCompiler.Compile(config, _log);
+        RuleSet set = RuleCompiler.Compile(config, _log, _scores);
         RuleEngine old = _engine!;
         IReadOnlyDictionary<string, RuleState> states = old.States;
         int kept = set.Rules.Count(r => states.ContainsKey(r.Name));

@@ -3,6 +3,7 @@ using Tinyfence.Config;
 using Tinyfence.Interop;
 using Tinyfence.Logging;
 using Tinyfence.Protocol;
+using Tinyfence.Rules;
 using Tinyfence.Server;
 using Tinyfence.Table;
 
@@ -13,7 +14,7 @@ namespace Tinyfence.Hosting;
 /// view, blocklist map and snapshots. Upkeep (sweeps, blocklists, snapshots) runs on the daemon's
 /// main thread, about once a second; requests are answered on the server's threads.
 /// </summary>
-internal sealed class ScoreService : IDisposable
+internal sealed class ScoreService : ITableFigures, IDisposable
 {
     private const long UpkeepIntervalMs = 1000;
 
@@ -111,6 +112,22 @@ internal sealed class ScoreService : IDisposable
 
         _nextUpkeepMs = nowMs + UpkeepIntervalMs;
         return _nextUpkeepMs;
+    }
+
+    public bool TryGetFigures(string table, out int scored, out int blocked)
+    {
+        foreach (HostedTable hosted in _tables)
+        {
+            if (hosted.Section.Name == table)
+            {
+                TableStats stats = hosted.Table.Stats;
+                (scored, blocked) = (stats.Entries, stats.Blocked);
+                return true;
+            }
+        }
+
+        (scored, blocked) = (0, 0);
+        return false;
     }
 
     /// <summary>Stops serving and saves every table (shutdown). The views stay readable for the adapters.</summary>

@@ -14,6 +14,7 @@ namespace Tinyfence.Rules;
 public sealed class RuleCompiler
 {
     private readonly Logger _log;
+    private readonly ITableFigures? _tables;
     private readonly List<MetricSource> _sources = [];
     private readonly Dictionary<string, int> _sourceByKey = new(StringComparer.Ordinal);
     private readonly ushort[] _ports;
@@ -21,9 +22,10 @@ public sealed class RuleCompiler
     private CpuSource? _cpu;
     private TcpSource? _tcp;
 
-    private RuleCompiler(TinyfenceConfig config, Logger log)
+    private RuleCompiler(TinyfenceConfig config, Logger log, ITableFigures? tables)
     {
         _log = log;
+        _tables = tables;
         var ports = new SortedSet<ushort>();
         foreach (Rule rule in config.Rules)
         {
@@ -37,9 +39,10 @@ public sealed class RuleCompiler
         _ports = [.. ports];
     }
 
-    public static RuleSet Compile(TinyfenceConfig config, Logger log)
+    /// <param name="tables">Where <c>blocked</c> and <c>scored</c> read; null: those figures are unavailable.</param>
+    public static RuleSet Compile(TinyfenceConfig config, Logger log, ITableFigures? tables = null)
     {
-        var compiler = new RuleCompiler(config, log);
+        var compiler = new RuleCompiler(config, log, tables);
         var rules = new CompiledRule[config.Rules.Count];
         for (int i = 0; i < rules.Length; i++)
         {
@@ -151,6 +154,10 @@ public sealed class RuleCompiler
                 uint[] uids = [.. metric.Users.Select(u => u.Uid)];
                 MetricSource processes = Source(sources, "nproc:" + metric, first => new ProcessCountSource(first, new ProcessFilter(uids, metric.States), description), 1);
                 return processes.FirstSlot;
+
+            case MetricKind.TableBlocked or MetricKind.TableScored:
+                MetricSource table = Source(sources, "table:" + metric.Path, first => new TableSource(first, metric.Path!, _tables), TableSource.SlotsPerSource);
+                return table.FirstSlot + (metric.Kind == MetricKind.TableBlocked ? TableSource.Blocked : TableSource.Scored);
 
             default:
                 _tcp ??= (TcpSource)Source(sources, "tcp", first => new TcpSource(first, _ports), _ports.Length);

