@@ -6,8 +6,8 @@ public sealed partial class Parser
 {
     private static readonly string[] s_mailKeys =
     [
-        "server", "port", "security", "ca-file", "verify-certificate", "user", "password-file",
-        "from", "to", "subject-prefix", "limit", "queue", "timeout",
+        "server", "port", "security", "from", "to", "user", "password-file", "ca-file",
+        "verify-certificate", "subject-prefix", "limit", "queue", "timeout",
     ];
 
     // mail { server "host" port 587 security starttls from "a@b" to "c@d", "e@f" ... }

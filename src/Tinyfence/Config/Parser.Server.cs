@@ -59,7 +59,7 @@ public sealed partial class Parser
                     server = server with { MaxLineBytes = TakeInteger("a line length in bytes (64 to 65536) after 'max-line'", 64, 65536) };
                     break;
             }
-        });
+        }, repeatable: "allow");
 
         return server with { AllowedUids = uids, AllowedGids = gids };
     }

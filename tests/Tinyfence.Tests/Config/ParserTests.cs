@@ -177,7 +177,7 @@ public class ParserTests
     [InlineData("rule 'r' { nproc \"nobody-here\" > 1 } log", "1:18: unknown user \"nobody-here\": not in /etc/passwd")]
     [InlineData("rule 'r' { nproc zombi > 1 } log", "1:18: expected a quoted user name, a uid, a process state or a comparison operator after 'nproc', found 'zombi' (did you mean 'zombie'?)")]
     [InlineData("rule 'r' { nproc zombie, > 1 } log", "1:26: expected a process state")]
-    [InlineData("rul 'r' { la1 > 1 } log", "1:1: expected 'rule', 'if', 'when' or 'on' to begin a rule, or 'set', 'include' or 'mail {', found 'rul' (did you mean 'rule'?)")]
+    [InlineData("rul 'r' { la1 > 1 } log", "1:1: expected 'rule', 'if', 'when' or 'on' to begin a rule, or 'set', 'include', 'mail {', 'server {' or 'table \"name\" {', found 'rul' (did you mean 'rule'?)")]
     [InlineData("rule 'r' { la1 $ 1 } log", "1:16: expected a comparison operator")]
     [InlineData("set", "1:4: expected a setting name after 'set'")]
     [InlineData("set step\nrule 'a' { la1 > 1 } log", "2:1: expected a value for the setting 'step', found 'rule'")]

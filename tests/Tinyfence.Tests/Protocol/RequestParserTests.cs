@@ -217,10 +217,11 @@ public class RequestParserTests
         Assert.Equal(expected, Status(line));
 
     [Fact]
-    public void AFailedParseLeavesTheDefaultRequest()
+    public void AFailedParseKeepsOnlyTheVerb()
     {
+        // The verb stays known, so a quiet session can tell a refused HIT from other requests.
         Assert.Equal(ParseStatus.BadNumber, RequestParser.TryParse(Bytes("HIT web 1.2.3.4 0"), out Request request));
-        Assert.Equal(default, request.Verb);
+        Assert.Equal(Verb.Hit, request.Verb);
         Assert.True(request.Table.IsEmpty);
         Assert.True(request.Key.IsEmpty);
         Assert.Equal(0, request.Number);
