@@ -25,21 +25,6 @@ public sealed class BodyPump
         _buffer = new byte[bufferBytes];
     }
 
-    /// <summary>
-    /// Apache's pipe to the filter (fd 0), unbuffered: the pump has its own buffer.
-    /// </summary>
-    public static Stream OpenStandardInput() => OpenDescriptor(0, FileAccess.Read);
-
-    /// <summary>
-    /// The filter's pipe back to Apache (fd 1), unbuffered. Not <see cref="Console.OpenStandardOutput()"/>:
-    /// the console stream ignores EPIPE, so a filter whose request Apache dropped would read the
-    /// whole body for nothing.
-    /// </summary>
-    public static Stream OpenStandardOutput() => OpenDescriptor(1, FileAccess.Write);
-
-    internal static Stream OpenDescriptor(int fd, FileAccess access) =>
-        new FileStream(new SafeFileHandle(fd, ownsHandle: false), access, bufferSize: 0);
-
     /// <summary>Bytes read from the input by the last run.</summary>
     public long BytesRead { get; private set; }
 

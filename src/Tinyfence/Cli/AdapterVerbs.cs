@@ -48,8 +48,8 @@ public static class AdapterVerbs
             }
 
             Console.Error.WriteLine($"tinyfence {verb}: failing open: {Describe(verb)}");
-            using Stream input = Console.OpenStandardInput();
-            using Stream output = Console.OpenStandardOutput();
+            using Stream input = StandardStreams.Input();
+            using Stream output = StandardStreams.Output();
             switch (verb)
             {
                 case "map": FailOpen.Map(input, output); break;

@@ -35,7 +35,7 @@ public static class FeedCommand
             log?.RequestReopen();
         });
         using PosixSignalRegistration terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, _ => log?.Flush());
-        using Stream input = Console.OpenStandardInput();
+        using Stream input = StandardStreams.Input();
         feed.Run(input);
         return ExitCodes.Ok;
     }

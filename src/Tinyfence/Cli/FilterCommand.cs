@@ -28,8 +28,8 @@ public static class FilterCommand
         PatternSet patterns = PatternSet.Load(options.Require("--patterns"));
         string? remote = Environment.GetEnvironmentVariable("REMOTE_ADDR");
         var pump = new BodyPump(new StreamMatcher(patterns));
-        using Stream input = Console.OpenStandardInput();
-        using Stream output = Console.OpenStandardOutput();
+        using Stream input = StandardStreams.Input();
+        using Stream output = StandardStreams.Output();
         pump.Run(input, output, pattern =>
         {
             if (!IpKey.TryParse(System.Text.Encoding.ASCII.GetBytes(remote ?? ""), out IpKey client))

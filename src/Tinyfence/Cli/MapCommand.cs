@@ -29,8 +29,8 @@ public static class MapCommand
         int hitBlocked = options.Number("--hit-blocked", 0, 0, 1_000_000_000);
         int points = options.Number("--points", 1, 1, 1_000_000_000);
         using var program = new RewriteMapProgram(operation, table, options.ViewPath(table), options.SocketPath, fallback, hitBlocked, points);
-        using Stream input = Console.OpenStandardInput();
-        using Stream output = Console.OpenStandardOutput();
+        using Stream input = StandardStreams.Input();
+        using Stream output = StandardStreams.Output();
         error.WriteLine($"tinyfence map: serving {operation.ToString().ToLowerInvariant()} of table \"{table}\" from {options.ViewPath(table)}");
         program.Run(input, output);
         return ExitCodes.Ok;

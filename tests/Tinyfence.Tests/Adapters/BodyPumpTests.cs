@@ -143,7 +143,7 @@ public class BodyPumpTests
         using var pipe = new AnonymousPipeServerStream(PipeDirection.Out);
         pipe.DisposeLocalCopyOfClientHandle();   // the reader goes away, as Apache does
         int writeFd = (int)pipe.SafePipeHandle.DangerousGetHandle();
-        using Stream output = BodyPump.OpenDescriptor(writeFd, FileAccess.Write);
+        using Stream output = StandardStreams.Open(writeFd, FileAccess.Write);
         var pump = new BodyPump(new StreamMatcher(s_spam));
         Assert.Equal(PumpOutcome.OutputClosed, pump.Run(new GeneratedBodyStream(1_000_000), output, null));
         Assert.Equal(BodyPump.DefaultBufferBytes, pump.BytesRead);
