@@ -114,4 +114,36 @@ public class BullseyeChrootTests(BullseyeRoot bullseye) : IClassFixture<Bullseye
         Assert.True(result.ExitCode == 0, result.ToString());
         Assert.Single(server.WaitForMessages(1));
     }
+
+    [Fact]
+    public void ScoreDaemonMapAndClientRunInBullseyeChroot()
+    {
+        string run = bullseye.StageInChroot + "/run";
+        string config = bullseye.StageInChroot + "/scores.conf";
+        File.WriteAllText(bullseye.HostPath(config), $$"""
+            set run-dir "{{run}}"
+            set state-dir "{{bullseye.StageInChroot}}/state"
+            table "spam" { capacity 4096 decay 3 per 1d block above 15 }
+            """);
+        using RunningDaemon daemon = RunningDaemon.Start("chroot", bullseye.Root, bullseye.BinaryInChroot, "run", "-c", config);
+        daemon.WaitForLine("serving 1 table(s)");
+
+        var set = bullseye.Tinyfence("score", "--run-dir", run, "set", "spam", "192.0.2.1", "20");
+        Assert.True(set.ExitCode == 0, set.ToString());
+        var check = bullseye.Tinyfence("score", "--run-dir", run, "check", "spam", "192.0.2.1");
+        Assert.True(check.ExitCode == 0 && check.Stdout == "BLOCK\n", check.ToString());
+
+        using (LineProcess map = LineProcess.Start("chroot", [bullseye.Root, bullseye.BinaryInChroot, "map", "--table", "spam", "--run-dir", run]))
+        {
+            Assert.Equal("BLOCK", ScoreTableEndToEndTests.Ask(map, "192.0.2.1"));
+            Assert.Equal("ALLOW", ScoreTableEndToEndTests.Ask(map, "2001:db8::1"));
+            Assert.Equal("NULL", ScoreTableEndToEndTests.Ask(map, "nonsense"));
+            map.CloseInput();
+            Assert.Equal(0, map.WaitForExit(TimeSpan.FromSeconds(10)));
+        }
+
+        daemon.Signal(Posix.SIGTERM);
+        Assert.Equal(0, daemon.WaitForExit(TimeSpan.FromSeconds(20)));
+        Assert.True(File.Exists(bullseye.HostPath(bullseye.StageInChroot + "/state/spam.scores")));
+    }
 }

@@ -25,16 +25,21 @@ public static class FeedCommand
             throw new AdapterOptionException($"--log-max-size takes a size of at least 4k, such as 100M, not '{size}'");
         }
 
-        AccessLogWriter? log = options.Get("--log") is { } path
-            ? new AccessLogWriter(path, (long)maxSize, message => error.WriteLine($"tinyfence feed: {message}"))
-            : null;
-        using var feed = new AccessLogFeed(table, scoring, options.ViewPath(table), options.SocketPath, log);
+        // The signals are taken before the log is opened: a SIGHUP sent as soon as the file
+        // appears (logrotate) must reopen it, not kill the feed.
+        AccessLogWriter? log = null;
         using PosixSignalRegistration hangUp = PosixSignalRegistration.Create(PosixSignal.SIGHUP, context =>
         {
             context.Cancel = true;
-            log?.RequestReopen();
+            Volatile.Read(ref log)?.RequestReopen();
         });
-        using PosixSignalRegistration terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, _ => log?.Flush());
+        using PosixSignalRegistration terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, _ => Volatile.Read(ref log)?.Flush());
+        if (options.Get("--log") is { } path)
+        {
+            Volatile.Write(ref log, new AccessLogWriter(path, (long)maxSize, message => error.WriteLine($"tinyfence feed: {message}")));
+        }
+
+        using var feed = new AccessLogFeed(table, scoring, options.ViewPath(table), options.SocketPath, log);
         using Stream input = StandardStreams.Input();
         feed.Run(input);
         return ExitCodes.Ok;

@@ -18,9 +18,14 @@ internal sealed class ScoreService : ITableFigures, IDisposable
 {
     private const long UpkeepIntervalMs = 1000;
 
+    // A replaced table is unmapped this long after the request threads were given the new one:
+    // a request that picked the old table just before the swap finishes on it (microseconds).
+    private const long RetiredGraceMs = 2000;
+
     private readonly Logger _log;
     private readonly RequestDispatcher _dispatcher;
     private readonly List<HostedTable> _tables = [];
+    private readonly List<(HostedTable Table, long DisposeAtMs)> _retired = [];
     private UnixSocketServer? _server;
     private ServerOptions? _serverOptions;
     private long _nextUpkeepMs;
@@ -53,6 +58,22 @@ internal sealed class ScoreService : ITableFigures, IDisposable
                 EnsureDirectory(settings.StateDirectory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
             }
 
+            if (_server is null && config.Server is not null)
+            {
+                // Before any table file is touched: a daemon already serving this socket owns the
+                // views in the run dir too, and replacing them would cut its readers off.
+                string socket = SocketPathFor(config);
+                try
+                {
+                    SocketFile.ClearStale(socket);
+                }
+                catch (IOException e)
+                {
+                    _log.Error($"cannot serve on {socket}: {e.Message}; the score tables were not touched");
+                    return false;
+                }
+            }
+
             long offset = _tables.Count > 0 ? _tables[0].Table.ClockOffset : 0;
             var next = new List<HostedTable>();
             foreach (TableSection section in config.Tables)
@@ -60,12 +81,22 @@ internal sealed class ScoreService : ITableFigures, IDisposable
                 next.Add(Prepare(section, config, offset));
             }
 
-            foreach (HostedTable gone in _tables.Where(t => !next.Contains(t)))
+            foreach (HostedTable old in _tables)
             {
-                SaveSnapshot(gone);
-                gone.Table.Retire();
-                gone.Dispose();
-                _log.Notice($"table \"{gone.Section.Name}\" is no longer in the config: saved to {gone.SnapshotPath} and closed");
+                if (next.Contains(old))
+                {
+                    continue;
+                }
+
+                // A reshaped table's entries are in its successor already; a removed one is saved.
+                if (!next.Exists(t => t.Section.Name == old.Section.Name))
+                {
+                    SaveSnapshot(old);
+                    _log.Notice($"table \"{old.Section.Name}\" is no longer in the config: saved to {old.SnapshotPath} and closed");
+                }
+
+                old.Table.Retire();
+                _retired.Add((old, Environment.TickCount64 + RetiredGraceMs));
             }
 
             _tables.Clear();
@@ -83,6 +114,15 @@ internal sealed class ScoreService : ITableFigures, IDisposable
     /// <summary>Sweeps, rewrites blocklists and saves snapshots when due; returns when it is next due (ms).</summary>
     public long Upkeep(long nowMs)
     {
+        for (int i = _retired.Count - 1; i >= 0; i--)
+        {
+            if (nowMs >= _retired[i].DisposeAtMs)
+            {
+                _retired[i].Table.Dispose();
+                _retired.RemoveAt(i);
+            }
+        }
+
         if (_tables.Count == 0)
         {
             return long.MaxValue;
@@ -148,6 +188,11 @@ internal sealed class ScoreService : ITableFigures, IDisposable
         {
             hosted.Dispose();
         }
+
+        foreach ((HostedTable retired, long _) in _retired)
+        {
+            retired.Dispose();
+        }
     }
 
     private HostedTable Prepare(TableSection section, TinyfenceConfig config, long clockOffset)
@@ -172,9 +217,8 @@ internal sealed class ScoreService : ITableFigures, IDisposable
         string snapshotPath = Path.Combine(settings.StateDirectory, section.Name + ".scores");
         if (current is not null)
         {
+            // The old table is retired and unmapped by Apply once nothing can be using it.
             TableUpkeep.CopyEntries(current.Table, table);
-            current.Table.Retire();
-            current.Dispose();
             _log.Notice($"table \"{section.Name}\" reshaped: {table.Count} entries carried over to {viewPath}");
         }
         else
@@ -261,7 +305,7 @@ internal sealed class ScoreService : ITableFigures, IDisposable
         ServerSection? section = config.Server;
         ServerOptions? options = section is null ? null : new ServerOptions
         {
-            SocketPath = section.SocketPath ?? Path.Combine(config.Settings.RunDirectory, "tinyfence.sock"),
+            SocketPath = SocketPathFor(config),
             Mode = section.Mode,
             Group = section.Gid is { } gid ? (int)gid : -1,
             AllowedUids = section.AllowedUids,
@@ -300,6 +344,9 @@ internal sealed class ScoreService : ITableFigures, IDisposable
         _log.Notice($"serving {_tables.Count} table(s) on {options.SocketPath}");
         return true;
     }
+
+    private static string SocketPathFor(TinyfenceConfig config) =>
+        config.Server?.SocketPath ?? Path.Combine(config.Settings.RunDirectory, "tinyfence.sock");
 
     private static bool SameServer(ServerOptions? a, ServerOptions? b) =>
         a is null || b is null

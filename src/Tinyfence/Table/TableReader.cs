@@ -35,13 +35,16 @@ internal readonly unsafe struct TableReader
         for (int attempt = 0; attempt < MaxAttempts; attempt++)
         {
             uint structure = Volatile.Read(ref _header->StructureSeq);
-            if ((structure & 1) == 0)
+            ReadOutcome outcome = Probe(key, home, out stored);
+
+            // A consistent copy of the key's entry is an answer even while a deletion moves
+            // entries: a shift copies an entry before it overwrites its old slot, so both copies
+            // hold the same value. Only "absent" can be wrong then (the probe may have passed the
+            // slot an entry was moving to, and found its old slot already reused).
+            if (outcome == ReadOutcome.Found
+                || (outcome == ReadOutcome.Absent && (structure & 1) == 0 && Volatile.Read(ref _header->StructureSeq) == structure))
             {
-                ReadOutcome outcome = Probe(key, home, out stored);
-                if (outcome != ReadOutcome.Busy && Volatile.Read(ref _header->StructureSeq) == structure)
-                {
-                    return outcome;
-                }
+                return outcome;
             }
 
             Thread.SpinWait(1 << Math.Min(attempt, 6));

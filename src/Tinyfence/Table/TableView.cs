@@ -9,9 +9,13 @@ namespace Tinyfence.Table;
 /// </summary>
 public sealed unsafe class TableView : IDisposable
 {
+    /// <summary>How long a lookup waits at most for a writer that holds an entry (scheduler time slices on a loaded machine are a few ms).</summary>
+    public const int PatientWaitMs = 50;
+
     private readonly TableMapping _memory;
     private readonly TableHeader* _header;
     private readonly TableReader _reader;
+    private long _impatientUntilMs;
 
     private TableView(TableMapping memory)
     {
@@ -67,10 +71,33 @@ public sealed unsafe class TableView : IDisposable
             && memory.Length >= TableLayout.BytesFor((int)Math.Min(slots, int.MaxValue));
     }
 
-    /// <summary>The address's current score (0 when absent); false when the writer kept the entry busy for every retry.</summary>
+    /// <summary>
+    /// The address's current score (0 when absent); false when the writer kept the entry busy
+    /// for every retry. A writer preempted in the middle of a write (a loaded machine) is waited
+    /// for, sleeping so that it gets a CPU, up to <see cref="PatientWaitMs"/>; one that does not
+    /// come back in that time (killed mid-write) is not waited for again for a second, so a
+    /// dead daemon costs its readers one wait a second, not one per lookup.
+    /// </summary>
     public bool TryGetScore(IpKey key, uint now, out int score)
     {
-        ReadOutcome outcome = _reader.TryRead(ScoreTable.Normalize(key, IPv6PrefixBits), out StoredScore stored);
+        key = ScoreTable.Normalize(key, IPv6PrefixBits);
+        ReadOutcome outcome = _reader.TryRead(key, out StoredScore stored);
+        if (outcome == ReadOutcome.Busy && Environment.TickCount64 >= _impatientUntilMs)
+        {
+            long deadline = Environment.TickCount64 + PatientWaitMs;
+            do
+            {
+                Thread.Sleep(1);
+                outcome = _reader.TryRead(key, out stored);
+            }
+            while (outcome == ReadOutcome.Busy && Environment.TickCount64 < deadline);
+
+            if (outcome == ReadOutcome.Busy)
+            {
+                _impatientUntilMs = Environment.TickCount64 + 1000;
+            }
+        }
+
         score = outcome == ReadOutcome.Found
             ? Decay.ScoreAt(stored.Score, stored.DecayedAt, now, DecayPoints, DecayPeriodSeconds)
             : 0;

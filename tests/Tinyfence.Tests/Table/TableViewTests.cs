@@ -79,4 +79,34 @@ public sealed class TableViewTests : IDisposable
         File.WriteAllBytes(ViewPath, bytes[..4096]);
         Assert.Null(TableView.TryOpen(ViewPath));
     }
+
+    [Fact]
+    public void A_writer_stopped_in_the_middle_of_a_deletion_still_lets_readers_find_present_keys()
+    {
+        using ScoreTable table = ScoreTable.CreateShared(ScoreTableTests.Spec(), ViewPath, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        table.Set(Keys.V4(1), 20, table.Now);
+        using TableView view = TableView.TryOpen(ViewPath)!;
+
+        // The structure sequence left odd, as by a daemon killed while a deletion shifted entries.
+        using (var file = new FileStream(ViewPath, FileMode.Open, FileAccess.ReadWrite, FileShare.ReadWrite))
+        {
+            file.Position = 68;
+            file.Write(BitConverter.GetBytes(1u));
+        }
+
+        Assert.True(view.TryGetScore(Keys.V4(1), view.Now, out int score));
+        Assert.Equal(20, score);
+
+        // An absent key cannot be told from one in flight: unknown, and after one bounded wait
+        // the next lookups answer at once instead of waiting each time.
+        Assert.False(view.TryGetScore(Keys.V4(2), view.Now, out _));
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        for (int i = 0; i < 100; i++)
+        {
+            Assert.False(view.TryGetScore(Keys.V4(2), view.Now, out _));
+        }
+
+        Assert.True(clock.ElapsedMilliseconds < TableView.PatientWaitMs * 4, $"100 lookups took {clock.ElapsedMilliseconds} ms");
+        Assert.True(view.TryGetScore(Keys.V4(1), view.Now, out score));
+    }
 }

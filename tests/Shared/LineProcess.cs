@@ -1,0 +1,219 @@
+using System.Diagnostics;
+using System.Text;
+
+namespace Tinyfence.Testing;
+
+/// <summary>
+/// A program driven line by line through its stdin and stdout, as Apache drives a
+/// <c>RewriteMap prg:</c> map or a piped logger: write a line, read the answer with a time limit.
+/// Stderr is collected. Disposing kills it if the test did not end it.
+/// </summary>
+internal sealed class LineProcess : IDisposable
+{
+    private readonly Process _process;
+    private readonly StringBuilder _stderr = new();
+    private Stream _stdout = Stream.Null;
+    private readonly byte[] _readBuffer = new byte[64 * 1024];
+    private readonly MemoryStream _pending = new();
+    private Task<int>? _read;
+
+    private LineProcess(Process process) => _process = process;
+
+    public int Pid => _process.Id;
+
+    public bool HasExited => _process.HasExited;
+
+    public Stream Input => _process.StandardInput.BaseStream;
+
+    /// <summary>Stdout as bytes, for a test that reads it whole instead of by <see cref="ReadLine"/>.</summary>
+    public Stream Output => _stdout;
+
+    public static LineProcess Start(string binary, IEnumerable<string> args, IReadOnlyDictionary<string, string>? environment = null)
+    {
+        var psi = new ProcessStartInfo(binary)
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = RepoRoot.Path,
+        };
+        foreach (string arg in args)
+        {
+            psi.ArgumentList.Add(arg);
+        }
+
+        if (environment is not null)
+        {
+            foreach ((string name, string value) in environment)
+            {
+                psi.Environment[name] = value;
+            }
+        }
+
+        var process = new Process { StartInfo = psi };
+        var line = new LineProcess(process);
+        process.ErrorDataReceived += (_, e) =>
+        {
+            if (e.Data is not null)
+            {
+                lock (line._stderr)
+                {
+                    line._stderr.Append(e.Data).Append('\n');
+                }
+            }
+        };
+        process.Start();
+        line._stdout = process.StandardOutput.BaseStream;
+        process.BeginErrorReadLine();
+        return line;
+    }
+
+    public string Stderr
+    {
+        get
+        {
+            lock (_stderr)
+            {
+                return _stderr.ToString();
+            }
+        }
+    }
+
+    /// <summary>Writes one line (a newline is added) and flushes it to the program.</summary>
+    public void WriteLine(string line)
+    {
+        byte[] bytes = Encoding.ASCII.GetBytes(line + "\n");
+        Input.Write(bytes);
+        Input.Flush();
+    }
+
+    public void CloseInput() => _process.StandardInput.Close();
+
+    /// <summary>The next line of stdout, without its newline; null when stdout ended.</summary>
+    /// <exception cref="TimeoutException">No complete line within <paramref name="timeout"/>.</exception>
+    public string? ReadLine(TimeSpan timeout)
+    {
+        var clock = Stopwatch.StartNew();
+        while (true)
+        {
+            if (TakeLine() is { } line)
+            {
+                return line;
+            }
+
+            _read ??= _stdout.ReadAsync(_readBuffer).AsTask();
+            TimeSpan left = timeout - clock.Elapsed;
+            if (left <= TimeSpan.Zero || !_read.Wait(left))
+            {
+                throw new TimeoutException($"no line from pid {Pid} within {timeout.TotalMilliseconds} ms; stderr:\n{Stderr}");
+            }
+
+            int read = _read.Result;
+            _read = null;
+            if (read == 0)
+            {
+                return _pending.Length > 0 ? TakeRest() : null;
+            }
+
+            _pending.Write(_readBuffer, 0, read);
+        }
+    }
+
+    /// <summary>Reads stdout to its end, exactly as written (what <see cref="ReadLine"/> left first).</summary>
+    public string ReadToEnd(TimeSpan timeout)
+    {
+        var clock = Stopwatch.StartNew();
+        while (true)
+        {
+            _read ??= _stdout.ReadAsync(_readBuffer).AsTask();
+            TimeSpan left = timeout - clock.Elapsed;
+            if (left <= TimeSpan.Zero || !_read.Wait(left))
+            {
+                throw new TimeoutException($"the output of pid {Pid} did not end within {timeout.TotalMilliseconds} ms; stderr:\n{Stderr}");
+            }
+
+            int read = _read.Result;
+            _read = null;
+            if (read == 0)
+            {
+                return TakeRest();
+            }
+
+            _pending.Write(_readBuffer, 0, read);
+        }
+    }
+
+    public int WaitForExit(TimeSpan timeout)
+    {
+        if (!_process.WaitForExit(timeout))
+        {
+            Assert.Fail($"pid {Pid} did not exit within {timeout.TotalSeconds} s; stderr:\n{Stderr}");
+        }
+
+        _process.WaitForExit();
+        return _process.ExitCode;
+    }
+
+    public void Signal(int signal) => Posix.Kill(_process.Id, signal);
+
+    /// <summary>A field of /proc/PID/status in kB (VmHWM, VmRSS); -1 once the process is gone.</summary>
+    public long StatusKiB(string field)
+    {
+        try
+        {
+            foreach (string line in File.ReadLines($"/proc/{Pid}/status"))
+            {
+                if (line.StartsWith(field + ":", StringComparison.Ordinal))
+                {
+                    return long.Parse(line.AsSpan(field.Length + 1).Trim().TrimEnd("kB").Trim(), System.Globalization.CultureInfo.InvariantCulture);
+                }
+            }
+        }
+        catch (IOException)
+        {
+        }
+
+        return -1;
+    }
+
+    public void Dispose()
+    {
+        try
+        {
+            if (!_process.HasExited)
+            {
+                _process.Kill(entireProcessTree: true);
+                _process.WaitForExit();
+            }
+        }
+        catch (InvalidOperationException)
+        {
+        }
+
+        _process.Dispose();
+    }
+
+    private string? TakeLine()
+    {
+        ReadOnlySpan<byte> bytes = _pending.GetBuffer().AsSpan(0, (int)_pending.Length);
+        int newline = bytes.IndexOf((byte)'\n');
+        if (newline < 0)
+        {
+            return null;
+        }
+
+        string line = Encoding.ASCII.GetString(bytes[..newline]);
+        byte[] rest = bytes[(newline + 1)..].ToArray();
+        _pending.SetLength(0);
+        _pending.Write(rest);
+        return line;
+    }
+
+    private string TakeRest()
+    {
+        string rest = Encoding.ASCII.GetString(_pending.GetBuffer(), 0, (int)_pending.Length);
+        _pending.SetLength(0);
+        return rest;
+    }
+}
