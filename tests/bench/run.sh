@@ -2,8 +2,9 @@
 # `make bench`: the published binary next to its peers, measured in the same run.
 #   size of dist/tinyfence; startup (--version) next to /bin/true and monit -V;
 #   idle memory and CPU time of the daemon next to monit with an equivalent config; memory
-#   while mailing; the cost of one rule tick in process; socket requests/s next to redis-server
-#   and a C floor server, same load generator (tests/bench/socket_bench.py); Apache with each
+#   while mailing; the cost of one rule tick and of score-table operations in process (next to
+#   a Dictionary); socket requests/s next to redis-server and a C floor server, same load
+#   generator (tests/bench/socket_bench.py); Apache with each
 #   per-IP check (no check, file access log, C prg: map, mod_security, the Tinyfence adapters),
 #   tests/bench/apache_bench.py.
 # Installs its peers (hyperfine, monit, redis, apache2, mod_security, wrk) with apt-get. Needs
@@ -24,9 +25,10 @@ bash tests/scripts/install-deps.sh hyperfine monit redis-server redis-tools
 
 python3 tests/bench/bench.py --binary "$binary" "$@"
 
-# Tick cost: the rule engine driven in process (ns and bytes allocated per tick).
+# In process: the rule engine's tick cost (ns and bytes allocated per tick), then the score
+# table's operations, its shared view, the map's answer and the dispatcher, next to a Dictionary.
 echo
-echo "== tick cost (tests/bench/Tinyfence.Bench) =="
+echo "== tick cost and score table operations (tests/bench/Tinyfence.Bench) =="
 dotnet run -c Release --project tests/bench/Tinyfence.Bench
 
 # Socket requests/s: floor, redis-server and tinyfence driven by the same C load generator,

@@ -36,6 +36,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 TINYFENCE_CONF = """\
 # Socket bench: one table, the socket in the bench's temp dir.
 set run-dir "{dir}"
+set state-dir "{dir}"
 server {{ socket "{dir}/tinyfence.sock" }}
 table "spam" {{ capacity 200000 decay 3 per 1d block above 15 }}
 """
@@ -78,7 +79,7 @@ def status_kib(pid):
     with open(f"/proc/{pid}/status") as f:
         for line in f:
             key, _, rest = line.partition(":")
-            if key in ("VmRSS", "VmHWM"):
+            if key in ("VmRSS", "VmHWM", "RssAnon"):
                 values[key] = int(rest.split()[0])
     return values
 
@@ -222,6 +223,7 @@ def measure(server, scenario, linegen, tmp, args):
             "srv_cpu": (after - before) * 1e6 / CLK_TCK / replies if replies else float("nan"),
             "hwm": mem.get("VmHWM", 0),
             "rss": mem.get("VmRSS", 0),
+            "anon": mem.get("RssAnon", 0),
         }
     finally:
         stop(proc)
@@ -260,6 +262,7 @@ def redis_benchmark(tool, redis, scenario, requests, tmp, args):
             "srv_cpu": (after - before) * 1e6 / CLK_TCK / requests,
             "hwm": mem.get("VmHWM", 0),
             "rss": mem.get("VmRSS", 0),
+            "anon": mem.get("RssAnon", 0),
         }
     finally:
         stop(proc)
@@ -379,13 +382,13 @@ def main():
             results.append((scenario, rounds, failures, bench))
 
     # One table.
-    cols = "{:<24} {:>26} {:>18} {:>18} {:>8} {:>8} {:>17} {:>13}"
+    cols = "{:<24} {:>26} {:>18} {:>18} {:>8} {:>8} {:>17} {:>18}"
     print()
     print(f"Socket requests/s, same load generator (tests/bench/socket/linegen.c) for floor, redis and tinyfence;"
           f" {args.rounds} interleaved rounds x {args.duration:g} s, {args.keys} keys")
     print(cols.format("", "req/s", "/ floor", "/ redis", "server", "client", "latency P=1, us", "MB"))
     print(cols.format("server", "min / median / max", "median (min-max)", "median (min-max)",
-                      "us/req", "us/req", "p50 / p99", "VmHWM/VmRSS"))
+                      "us/req", "us/req", "p50 / p99", "VmHWM/VmRSS/anon"))
     for scenario, rounds, failures, bench in results:
         print(f"-- {scenario.title}: {scenario.placement}")
         for server in servers + ([] if tinyfence in servers else [tinyfence]):
@@ -402,7 +405,8 @@ def main():
             vs_redis = ratio_text(per_round, rounds["redis"]) if server is tinyfence else ""
             latency = f"{med(rs, 'p50', '{:.1f}')} / {med(rs, 'p99', '{:.1f}')}" if scenario.depth == 1 else ""
             memory = f"{statistics.median(r['hwm'] for r in rs) / 1024:.1f}/" \
-                     f"{statistics.median(r['rss'] for r in rs) / 1024:.1f}"
+                     f"{statistics.median(r['rss'] for r in rs) / 1024:.1f}/" \
+                     f"{statistics.median(r['anon'] for r in rs) / 1024:.1f}"
             print(cols.format(server.label, spread([r["rps"] for r in rs], rate), vs_floor, vs_redis,
                               med(rs, "srv_cpu"), med(rs, "gen_cpu"), latency, memory)
                   + (f"  {errors} ERROR REPLIES" if errors else ""))
@@ -410,14 +414,16 @@ def main():
             latency = f"{bench['p50']:.1f} / {bench['p99']:.1f}" if scenario.depth == 1 else ""
             print(cols.format("redis-benchmark INCR", f"{rate(bench['rps'])} (own client)", "", "",
                               f"{bench['srv_cpu']:.2f}", f"{bench['gen_cpu']:.2f}", latency,
-                              f"{bench['hwm'] / 1024:.1f}/{bench['rss'] / 1024:.1f}"))
+                              f"{bench['hwm'] / 1024:.1f}/{bench['rss'] / 1024:.1f}/{bench['anon'] / 1024:.1f}"))
         elif bench:
             print(f"{'redis-benchmark INCR':<24} {bench}")
     print("floor and tinyfence get `HIT spam <ip>\\n` lines, redis `INCR <ip>`; batches of P requests, "
           "the next batch sent when all P replies are back (as redis-benchmark -P).")
     print("server us/req: the server's utime+stime over the run (all threads) / replies; client us/req: the load "
           "generator's own CPU; redis-benchmark rows: its own client (-r keys, one run, -n sized to ~3 s), "
-          "not comparable with the rows above it. Memory: median over rounds, read after the run.")
+          "not comparable with the rows above it. Memory: median over rounds, read after the run; anon = RssAnon "
+          "(private memory: tinyfence's VmRSS also holds the pages of its table file, 32 bytes a slot, shared "
+          "with the adapters that map it).")
 
 
 if __name__ == "__main__":

@@ -40,8 +40,15 @@ internal static class Program
         "nproc > 5000", "nproc 33 zombie > 50", "tcpconn 80 > 1000",
     ];
 
+    /// <summary>Both benches; <c>table</c> as the only argument: the score table's only.</summary>
     private static int Main(string[] args)
     {
+        if (args is ["table"])
+        {
+            TableBench.Run();
+            return 0;
+        }
+
         string fixtures = args.Length > 0 ? args[0] : FindFixtures();
         Console.WriteLine("Rule tick: every rule due at every tick; ns per tick is the median of 5 rounds.");
         Console.WriteLine();
@@ -68,6 +75,8 @@ internal static class Program
             }
         }
 
+        Console.WriteLine();
+        TableBench.Run();
         return 0;
     }
 
