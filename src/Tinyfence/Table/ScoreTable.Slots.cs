@@ -9,7 +9,7 @@ public sealed unsafe partial class ScoreTable
         free = -1;
         for (uint distance = 0; distance < TableLayout.MaxProbe; distance++)
         {
-            int index = (int)((home + distance) & _mask);
+            int index = (int)_reader.Next(home, distance);
             ref TableEntry entry = ref _entries[index];
             if (entry.KeyHi == 0 && entry.KeyLo == 0)
             {
@@ -61,7 +61,7 @@ public sealed unsafe partial class ScoreTable
         uint victimLastHit = uint.MaxValue;
         for (uint distance = 0; distance < TableLayout.MaxProbe; distance++)
         {
-            int index = (int)((home + distance) & _mask);
+            int index = (int)_reader.Next(home, distance);
             ref TableEntry entry = ref _entries[index];
             if (entry.KeyHi == 0 && entry.KeyLo == 0)
             {
@@ -120,7 +120,7 @@ public sealed unsafe partial class ScoreTable
         int next = hole;
         while (true)
         {
-            next = (int)((next + 1) & _mask);
+            next = (int)_reader.Next((uint)next, 1);
             ref TableEntry entry = ref _entries[next];
             if (entry.KeyHi == 0 && entry.KeyLo == 0)
             {

@@ -17,7 +17,6 @@ public sealed unsafe partial class ScoreTable : IDisposable
     private readonly TableHeader* _header;
     private readonly TableEntry* _entries;
     private readonly TableReader _reader;
-    private readonly uint _mask;
 
     private ScoreTable(TableSpec spec, TableMapping memory, string? viewPath, ulong seed0, ulong seed1)
     {
@@ -28,7 +27,6 @@ public sealed unsafe partial class ScoreTable : IDisposable
         _entries = (TableEntry*)(memory.Base + TableLayout.HeaderSize);
         WriteHeader(spec, TableLayout.SlotCountFor(spec.Capacity), seed0, seed1);
         _reader = new TableReader(memory.Base);
-        _mask = _reader.Mask;
     }
 
     public TableSpec Spec { get; }

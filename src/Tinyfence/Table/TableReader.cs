@@ -14,20 +14,32 @@ internal readonly unsafe struct TableReader
 
     private readonly TableHeader* _header;
     private readonly TableEntry* _entries;
-    private readonly uint _mask;
+    private readonly uint _slots;
     private readonly KeyHash _hash;
 
     public TableReader(byte* tableBase)
     {
         _header = (TableHeader*)tableBase;
         _entries = (TableEntry*)(tableBase + TableLayout.HeaderSize);
-        _mask = _header->SlotCount - 1;
+        _slots = _header->SlotCount;
         _hash = new KeyHash(_header->SeedK0, _header->SeedK1);
     }
 
-    public uint Home(IpKey key) => (uint)_hash.Of(key.Hi, key.Lo) & _mask;
+    /// <summary>
+    /// The slot a key's probe starts at: the hash scaled onto the slot count (multiply-shift, so
+    /// the count need not be a power of two and the table only as large as its capacity needs).
+    /// </summary>
+    public uint Home(IpKey key) => (uint)(((ulong)(uint)_hash.Of(key.Hi, key.Lo) * _slots) >> 32);
 
-    public uint Mask => _mask;
+    public uint SlotCount => _slots;
+
+    /// <summary>The slot <paramref name="distance"/> after <paramref name="home"/>, wrapping at the end.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public uint Next(uint home, uint distance)
+    {
+        uint index = home + distance;
+        return index >= _slots ? index - _slots : index;
+    }
 
     public ReadOutcome TryRead(IpKey key, out StoredScore stored)
     {
@@ -58,7 +70,7 @@ internal readonly unsafe struct TableReader
     {
         for (uint distance = 0; distance < TableLayout.MaxProbe; distance++)
         {
-            if (!TryCopy(ref _entries[(home + distance) & _mask], out stored))
+            if (!TryCopy(ref _entries[Next(home, distance)], out stored))
             {
                 return ReadOutcome.Busy;
             }

@@ -65,7 +65,7 @@ public sealed unsafe class TableView : IDisposable
             && header->HeaderSize == TableLayout.HeaderSize
             && header->EntrySize == TableLayout.EntrySize
             && header->MaxProbe == TableLayout.MaxProbe
-            && slots != 0 && (slots & (slots - 1)) == 0
+            && slots >= TableLayout.MaxProbe && slots <= int.MaxValue / TableLayout.EntrySize
             && header->DecayPeriod != 0
             && header->IPv6PrefixBits is >= 1 and <= 128
             && memory.Length >= TableLayout.BytesFor((int)Math.Min(slots, int.MaxValue));

@@ -74,7 +74,7 @@ public sealed class RequestDispatcherTests : IAsyncDisposable
         client.Send("TOP spam 3\nSTATS\nTOP login 3\n");
         Assert.Equal(["192.0.2.5 50", "192.0.2.4 40", "192.0.2.3 30", "END"], ReadLines(client, 4));
         Assert.Equal(
-            ["spam entries=5 capacity=1000 slots=2048 blocked=0 evictions=0", "login entries=0 capacity=100 slots=256 blocked=0 evictions=0", "END"],
+            ["spam entries=5 capacity=1000 slots=1334 blocked=0 evictions=0", "login entries=0 capacity=100 slots=134 blocked=0 evictions=0", "END"],
             ReadLines(client, 3));
         Assert.Equal("END", client.ReadLine());
     }
