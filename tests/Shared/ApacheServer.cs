@@ -42,6 +42,10 @@ internal sealed partial class ApacheServer : IDisposable
     private readonly ApacheOptions _options;
     private Process? _launcher;
     private Process? _watchdog;
+    private readonly Lock _clientGate = new();
+    // Clients whose pooled connections may lead to an old generation's workers: kept until Dispose,
+    // since requests of the test may still be running on them.
+    private readonly List<HttpClient> _retiredClients = [];
     private HttpClient? _client;
     private string _extraConfig = "";
     private int _pid;
@@ -98,6 +102,9 @@ internal sealed partial class ApacheServer : IDisposable
     /// <summary>The user Apache's workers run as (nobody) when the tests run as root; null otherwise.</summary>
     public string? RunAsUser { get; }
 
+    /// <summary>The group of <see cref="RunAsUser"/> (nogroup for nobody); null when the workers keep the current user.</summary>
+    public string? RunAsGroup => RunAsUser is null ? null : GroupOf(RunAsUser);
+
     /// <summary>The port, chosen at the first start and kept across stops and starts.</summary>
     public int Port { get; private set; }
 
@@ -114,7 +121,17 @@ internal sealed partial class ApacheServer : IDisposable
     /// <summary>The whole error log so far.</summary>
     public string ErrorLog => ReadShared(ErrorLogPath);
 
-    public HttpClient Client => _client ??= CreateClient();
+    /// <summary>The client of <see cref="GetAsync"/> and the others; a new one after each graceful restart.</summary>
+    public HttpClient Client
+    {
+        get
+        {
+            lock (_clientGate)
+            {
+                return _client ??= CreateClient();
+            }
+        }
+    }
 
     /// <summary>A path inside <see cref="Root"/>.</summary>
     public string PathOf(params string[] parts) => Path.Combine([Root, .. parts]);
@@ -199,6 +216,16 @@ internal sealed partial class ApacheServer : IDisposable
             Thread.Sleep(50);
         }
         WaitForPort(_options.StartTimeout);
+        // A kept-alive connection may still reach an old worker, which answers with the old config
+        // until it notices the restart: requests from now on go over new connections.
+        lock (_clientGate)
+        {
+            if (_client is not null)
+            {
+                _retiredClients.Add(_client);
+                _client = null;
+            }
+        }
     }
 
     /// <summary>
@@ -330,6 +357,10 @@ internal sealed partial class ApacheServer : IDisposable
         {
             StopWatchdog();
             _client?.Dispose();
+            foreach (HttpClient retired in _retiredClients)
+            {
+                retired.Dispose();
+            }
             try
             {
                 Directory.Delete(Root, recursive: true);

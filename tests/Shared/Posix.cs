@@ -7,6 +7,7 @@ internal static partial class Posix
 {
     public const int SIGHUP = 1;
     public const int SIGINT = 2;
+    public const int SIGKILL = 9;
     public const int SIGUSR1 = 10;
     public const int SIGUSR2 = 12;
     public const int SIGTERM = 15;

@@ -20,6 +20,7 @@ public sealed unsafe partial class SdbmMapWriter
     private readonly byte[] _pagTempPath;
     private readonly byte[] _folderPath;
     private readonly byte[] _chunk = new byte[ChunkPages * SdbmFormat.PageSize];
+    private readonly byte[] _oldPage = new byte[SdbmFormat.PageSize];
     private byte[] _directory = [];
 
     // Depth of the complete tree in BASE.dir as last written or found at start; -1 when unknown.
@@ -54,12 +55,15 @@ public sealed unsafe partial class SdbmMapWriter
         }
     }
 
-    private PageCounts WritePageFile(int highDepth, int lowDepth)
+    private PageCounts WritePageFile(int highDepth, int lowDepth, bool preferOldKeys)
     {
-        int fd = CreateTemp(_pagTempPath);
+        // The page file being replaced, read through a descriptor that keeps it after the rename.
+        int oldFd = preferOldKeys ? OpenOldPageFile() : -1;
+        int fd = -1;
         var counts = default(PageCounts);
         try
         {
+            fd = CreateTemp(_pagTempPath);
             int pages = 1 << highDepth;
             long offset = 0;
             for (int first = 0; first < pages; first += ChunkPages)
@@ -67,7 +71,9 @@ public sealed unsafe partial class SdbmMapWriter
                 int inChunk = Math.Min(ChunkPages, pages - first);
                 for (int i = 0; i < inChunk; i++)
                 {
-                    BuildPage(_chunk.AsSpan(i * SdbmFormat.PageSize, SdbmFormat.PageSize), first + i, highDepth, lowDepth, ref counts);
+                    int page = first + i;
+                    ReadOnlySpan<byte> oldPage = oldFd >= 0 && page < (1 << lowDepth) ? ReadOldPage(oldFd, page) : default;
+                    BuildPage(_chunk.AsSpan(i * SdbmFormat.PageSize, SdbmFormat.PageSize), page, highDepth, lowDepth, oldPage, ref counts);
                 }
 
                 int length = inChunk * SdbmFormat.PageSize;
@@ -84,9 +90,79 @@ public sealed unsafe partial class SdbmMapWriter
         finally
         {
             Abandon(fd, _pagTempPath);
+            if (oldFd >= 0)
+            {
+                Libc.Close(oldFd);
+            }
         }
 
         return counts;
+    }
+
+    /// <summary>The current page file, or -1 when there is none to read (its keys then get no preference).</summary>
+    private int OpenOldPageFile()
+    {
+        fixed (byte* p = _pagPath)
+        {
+            return Libc.Open(p, Libc.O_RDONLY | Libc.O_CLOEXEC);
+        }
+    }
+
+    /// <summary>Page <paramref name="page"/> of the old page file, as apr-util reads it: zeros past the end or on a failed read.</summary>
+    private ReadOnlySpan<byte> ReadOldPage(int fd, int page)
+    {
+        Span<byte> buffer = _oldPage;
+        buffer.Clear();
+        fixed (byte* start = buffer)
+        {
+            int done = 0;
+            while (done < buffer.Length)
+            {
+                nint read = Libc.PRead(fd, start + done, (nuint)(buffer.Length - done), ((long)page * SdbmFormat.PageSize) + done);
+                if (read < 0 && Marshal.GetLastPInvokeError() == Errno.EINTR)
+                {
+                    continue;
+                }
+
+                if (read <= 0)
+                {
+                    break;
+                }
+
+                done += (int)read;
+            }
+        }
+
+        // A page apr-util would refuse holds nothing a reader finds.
+        return SdbmPage.IsValid(buffer) ? buffer : default;
+    }
+
+    /// <summary>Gives the page file in place a later mtime, its bytes untouched.</summary>
+    private void StampPageFile()
+    {
+        fixed (byte* p = _pagPath)
+        {
+            int fd = Libc.Open(p, Libc.O_RDONLY | Libc.O_CLOEXEC);
+            if (fd < 0)
+            {
+                BlocklistThrowHelper.ThrowIO("cannot open", _pagPath, Marshal.GetLastPInvokeError());
+            }
+
+            long nowUs = (DateTime.UtcNow.Ticks - UnixEpochTicks) / 10;
+            long mtimeUs = Math.Max(nowUs, _lastPageMtimeUs + 1);
+            Libc.TimeSpec* times = stackalloc Libc.TimeSpec[2];
+            times[0] = new Libc.TimeSpec { Seconds = 0, Nanoseconds = Libc.UTIME_OMIT };
+            times[1] = new Libc.TimeSpec { Seconds = mtimeUs / 1_000_000, Nanoseconds = mtimeUs % 1_000_000 * 1000 };
+            int status = Libc.FUtimens(fd, times);
+            int errno = Marshal.GetLastPInvokeError();
+            Libc.Close(fd);
+            if (status < 0)
+            {
+                BlocklistThrowHelper.ThrowIO("cannot set the mtime of", _pagPath, errno);
+            }
+
+            _lastPageMtimeUs = mtimeUs;
+        }
     }
 
     private void WriteDirectoryFile(int depth)

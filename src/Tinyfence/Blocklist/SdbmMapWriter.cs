@@ -28,7 +28,9 @@ namespace Tinyfence.Blocklist;
 /// mod_rewrite caches lookups per child process under the newer of the two files' mtimes. The
 /// writer gives every page file an mtime later than any it wrote before (to the microsecond, the
 /// resolution apr_stat reports), and the directory file mtime 0, so a directory written later, or a
-/// clock stepped back, can never freeze that cache key.
+/// clock stepped back, can never freeze that cache key. After a new directory moves into place the
+/// page file is stamped again, later still: answers cached by a lookup that paired the new page
+/// file with the old directory are flushed, not kept until the next rewrite.
 /// </para>
 /// </remarks>
 public sealed partial class SdbmMapWriter
@@ -173,13 +175,20 @@ public sealed partial class SdbmMapWriter
         int lowDepth = transition ? Math.Min(oldDepth, depth) : depth;
 
         SortIntoBuckets(highDepth);
-        PageCounts placed = WritePageFile(highDepth, lowDepth);
+        // Growing: readers still holding the old directory read the low-layout pages, and may
+        // pair them with this page file. Keys the old page file already had go in first there.
+        PageCounts placed = WritePageFile(highDepth, lowDepth, preferOldKeys: transition && oldDepth < depth);
         bool directoryRewritten = oldDepth != depth;
         if (directoryRewritten)
         {
             // After the page file, never before: a reader that sees the new directory then opens
             // this page file (or a later one), never one written for another tree.
             WriteDirectoryFile(depth);
+            // A reader that stat'ed the page file, then opened the old directory, cached its
+            // answers (a miss, when the old layout overflowed) under the page file's mtime, and
+            // the new directory (mtime 0) does not change that key: a later mtime flushes them.
+            // Whoever sees it stat'ed after the directory moved, so opens the new one.
+            StampPageFile();
         }
 
         SyncFolder();
@@ -278,40 +287,75 @@ public sealed partial class SdbmMapWriter
         }
     }
 
-    /// <summary>Builds page <paramref name="page"/> of a file of 2^high pages, valid for trees of depth low and high.</summary>
-    private void BuildPage(Span<byte> target, int page, int highDepth, int lowDepth, ref PageCounts counts)
+    /// <summary>
+    /// Builds page <paramref name="page"/> of a file of 2^high pages, valid for trees of depth low
+    /// and high. <paramref name="oldPage"/> (growth only, else empty): what the page file being
+    /// replaced holds at this page for readers of the old directory.
+    /// </summary>
+    private void BuildPage(Span<byte> target, int page, int highDepth, int lowDepth, ReadOnlySpan<byte> oldPage, ref PageCounts counts)
     {
         target.Clear();
         int lowPages = 1 << lowDepth;
         int highPages = 1 << highDepth;
 
         // The key's own bucket first: it belongs here in both layouts when page < 2^low.
-        int placed = PutBucket(target, page);
+        int placed = PutBucket(target, page, oldPage, KeyFilter.Any);
         counts.InOwnPage += placed;
         if (page < lowPages)
         {
             counts.InLowPage += placed;
+            if (oldPage.IsEmpty)
+            {
+                for (int other = page + lowPages; other < highPages; other += lowPages)
+                {
+                    counts.InLowPage += PutBucket(target, other, oldPage, KeyFilter.Any);
+                }
+
+                return;
+            }
+
+            // When a jump in the key set overflows the old layout, the keys it drops should be the
+            // new ones (a reader of the old directory then sees the previous map for them), never
+            // keys blocked before and after the commit.
             for (int other = page + lowPages; other < highPages; other += lowPages)
             {
-                counts.InLowPage += PutBucket(target, other);
+                counts.InLowPage += PutBucket(target, other, oldPage, KeyFilter.InOldPage);
+            }
+
+            for (int other = page + lowPages; other < highPages; other += lowPages)
+            {
+                counts.InLowPage += PutBucket(target, other, oldPage, KeyFilter.NotInOldPage);
             }
         }
     }
 
-    private int PutBucket(Span<byte> target, int bucket)
+    private int PutBucket(Span<byte> target, int bucket, ReadOnlySpan<byte> oldPage, KeyFilter filter)
     {
         int placed = 0;
         ReadOnlySpan<byte> keyBytes = _keyBytes;
         for (int j = _bucketStart[bucket]; j < _bucketStart[bucket + 1]; j++)
         {
-            int key = _order[j];
-            if (SdbmPage.TryPut(target, keyBytes.Slice(_keyStart[key], _keyLength[key]), _value))
+            int index = _order[j];
+            ReadOnlySpan<byte> key = keyBytes.Slice(_keyStart[index], _keyLength[index]);
+            if (filter != KeyFilter.Any && SdbmPage.TryFind(oldPage, key, out _) != (filter == KeyFilter.InOldPage))
+            {
+                continue;
+            }
+
+            if (SdbmPage.TryPut(target, key, _value))
             {
                 placed++;
             }
         }
 
         return placed;
+    }
+
+    private enum KeyFilter
+    {
+        Any,
+        InOldPage,
+        NotInOldPage,
     }
 
     private struct PageCounts

@@ -6,8 +6,12 @@ namespace Tinyfence.Cli;
 
 /// <summary>
 /// <c>tinyfence feed --table T [--log FILE] ...</c>: the piped <c>CustomLog</c> program. SIGHUP
-/// reopens the log (after logrotate moved it); SIGTERM flushes it and exits; the end of its input
-/// (Apache restarting its piped loggers) flushes it and exits.
+/// reopens the log (after logrotate moved it). The end of its input flushes the log and exits.
+/// SIGTERM flushes, then reading goes on to the end of the input: Apache sends it to its piped
+/// loggers at every restart, graceful ones included, and starts new ones, while the old
+/// generation's workers still hold the pipe and log the requests they finish. Dying at SIGTERM
+/// would lose what is in the pipe and what they write after (their writes then fail with EPIPE);
+/// the input ends when the last of them exits.
 /// </summary>
 public static class FeedCommand
 {
@@ -33,7 +37,11 @@ public static class FeedCommand
             context.Cancel = true;
             Volatile.Read(ref log)?.RequestReopen();
         });
-        using PosixSignalRegistration terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, _ => Volatile.Read(ref log)?.Flush());
+        using PosixSignalRegistration terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context =>
+        {
+            context.Cancel = true;
+            Volatile.Read(ref log)?.Flush();
+        });
         if (options.Get("--log") is { } path)
         {
             Volatile.Write(ref log, new AccessLogWriter(path, (long)maxSize, message => error.WriteLine($"tinyfence feed: {message}")));

@@ -148,6 +148,27 @@ public sealed class SdbmMapWriterTests : IDisposable
     }
 
     [Fact]
+    public void AJumpInTheKeySetKeepsEveryPreviousKeyForAReaderStillHoldingTheOldDirectory()
+    {
+        // A spam wave: 30 blocked addresses, then 3,000 more in one commit. The old small layout
+        // cannot hold them all; what it drops must be new keys, never the 25 blocked before and after.
+        List<string> keys = TestKeys.IPv4(3030, seed: 21);
+        List<string> before = keys[..30];
+        List<string> after = keys[5..];
+        var writer = new SdbmMapWriter(Base(), s_value);
+        int oldDepth = TestKeys.Write(writer, before).Depth;
+        File.Copy(Base() + ".dir", Base("mixed") + ".dir");
+
+        SdbmCommitResult result = TestKeys.Write(writer, after);
+        File.Copy(Base() + ".pag", Base("mixed") + ".pag");
+
+        Assert.True(result.Depth > oldDepth && result.OldLayoutMisses > 0, result.ToString());
+        Assert.All(SdbmLookupTool.Lookup(Base("mixed"), keys[5..30]), answer => Assert.Equal(Value, answer));
+        Assert.All(SdbmLookupTool.Lookup(Base("mixed"), keys[..5]), answer => Assert.Equal("NULL", answer));
+        Assert.All(SdbmLookupTool.Lookup(Base(), after), answer => Assert.Equal(Value, answer));
+    }
+
+    [Fact]
     public void TheDirectoryFileStaysTheSameWhileTheDepthDoesAndTheDepthNeverShrinks()
     {
         var writer = new SdbmMapWriter(Base(), s_value);
