@@ -49,7 +49,8 @@ public sealed class RewriteMapProgram : ILineSink, IDisposable
 
     void ILineSink.Line(ReadOnlySpan<byte> line, bool complete)
     {
-        if (_outputLength > _output.Length - 64)
+        // Room for the longest answer (a 64-byte fallback) and its newline.
+        if (_outputLength > _output.Length - 128)
         {
             FlushOutput(flushStream: false);
         }

@@ -36,44 +36,56 @@ public sealed class ScoreClient : IDisposable
     /// <summary>Sends whole request lines (each ending in '\n'); false when they were dropped.</summary>
     public bool Send(ReadOnlySpan<byte> lines)
     {
-        Socket? socket = _socket ?? Connect();
+        Socket? socket = _socket ?? Connect(force: false);
         if (socket is null)
         {
             Dropped++;
             return false;
         }
 
-        int sent = socket.Send(lines, SocketFlags.None, out SocketError error);
-        DrainReplies(socket);
+        SocketError error = TrySend(socket, lines, out int sent);
+        if (error is SocketError.ConnectionReset or SocketError.Shutdown or SocketError.NotConnected or SocketError.ConnectionAborted)
+        {
+            // The daemon closed the connection (its idle timeout, a restart): the lines did not
+            // go out, so they are sent once more on a fresh connection, at once.
+            Close(error.ToString());
+            socket = Connect(force: true);
+            error = socket is null ? SocketError.NotConnected : TrySend(socket, lines, out sent);
+        }
+
         if (error == SocketError.Success && sent == lines.Length)
         {
             return true;
         }
 
-        if (error == SocketError.Success || error == SocketError.WouldBlock)
+        Dropped++;
+        if (socket is not null && (error is not (SocketError.Success or SocketError.WouldBlock) || sent > 0))
         {
-            // The daemon is not keeping up. A partial line would garble the next request, so
-            // the connection is dropped after a partial write; a full buffer just loses this one.
-            Dropped++;
-            if (sent > 0)
-            {
-                Close("partial write");
-            }
-
-            return false;
+            // A partial line would garble the next request; a broken connection is no use.
+            // A full buffer (the daemon not keeping up) just loses these lines.
+            Close(error == SocketError.Success ? "partial write" : error.ToString());
         }
 
-        Dropped++;
-        Close(error.ToString());
         return false;
     }
 
     public void Dispose() => Close(null);
 
-    private Socket? Connect()
+    private SocketError TrySend(Socket socket, ReadOnlySpan<byte> lines, out int sent)
+    {
+        sent = socket.Send(lines, SocketFlags.None, out SocketError error);
+        if (error == SocketError.Success)
+        {
+            DrainReplies(socket);
+        }
+
+        return error;
+    }
+
+    private Socket? Connect(bool force)
     {
         long now = Environment.TickCount64;
-        if (now < _nextAttemptMs)
+        if (now < _nextAttemptMs && !force)
         {
             return null;
         }
@@ -108,13 +120,9 @@ public sealed class ScoreClient : IDisposable
     // forget, without waiting, so the daemon never blocks writing to us.
     private void DrainReplies(Socket socket)
     {
-        while (socket.Available > 0)
+        // Non-blocking: returns WouldBlock (not an exception) once nothing is left.
+        while (socket.Receive(_drain, SocketFlags.None, out SocketError error) > 0 && error == SocketError.Success)
         {
-            int read = socket.Receive(_drain, SocketFlags.None, out SocketError error);
-            if (read <= 0 || error != SocketError.Success)
-            {
-                return;
-            }
         }
     }
 

@@ -4,8 +4,8 @@ namespace Tinyfence.Adapters;
 
 /// <summary>
 /// Keeps an adapter's mapping of a table file current: opened on first use, reopened when the
-/// daemon retires it (reload with another shape, restart) or when it was missing, at most once a
-/// second. Until a new one opens, the last view keeps answering from its last state.
+/// daemon retires it (reload with another shape, restart), when the path names another file, or
+/// when it was missing; checked at most once a second. Until a new one opens, the last view keeps answering from its last state.
 /// </summary>
 public sealed class ViewHandle(string path) : IDisposable
 {
@@ -22,7 +22,8 @@ public sealed class ViewHandle(string path) : IDisposable
         get
         {
             TableView? view = _view;
-            if ((view is null || view.IsRetired) && Environment.TickCount64 >= _nextAttemptMs)
+            if (Environment.TickCount64 >= _nextAttemptMs
+                && (view is null || view.IsRetired || !view.IsStillAt(Path)))
             {
                 _nextAttemptMs = Environment.TickCount64 + RetryIntervalMs;
                 TableView? fresh = TableView.TryOpen(Path);

@@ -35,9 +35,10 @@ public static class AdapterVerbs
                 _ => ScoreCommand.Run(options, Console.Out, Console.Error),
             };
         }
-        catch (AdapterOptionException e)
+        catch (Exception e) when (e is AdapterOptionException or ArgumentException)
         {
-            foreach (string message in e.Errors)
+            // ArgumentException: a value the runtime refuses (a socket path over the kernel's limit).
+            foreach (string message in e is AdapterOptionException options ? options.Errors : [e.Message])
             {
                 Console.Error.WriteLine($"tinyfence {verb}: {message}");
             }

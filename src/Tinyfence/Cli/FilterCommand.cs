@@ -61,7 +61,7 @@ public static class FilterCommand
                 error.WriteLine($"tinyfence filter: the daemon refused the hit: {reply ?? "no answer"}");
             }
         }
-        catch (Exception e) when (e is SocketException or IOException)
+        catch (Exception e) when (e is SocketException or IOException or ArgumentException)
         {
             error.WriteLine($"tinyfence filter: cannot reach the daemon at {socketPath}: {e.Message} (the points are lost; the body went through)");
         }

@@ -68,12 +68,13 @@ public sealed partial class Parser
     {
         Token token = Take();
         bool octal = token.Kind == TokenKind.Number && token.Text.Length <= 4 && token.Text.All(c => c is >= '0' and <= '7');
-        if (!octal)
+        int mode = octal ? Convert.ToInt32(token.Text, 8) : -1;
+        if (mode is < 0 or > 511)
         {
-            throw Expected("an octal file mode such as 0660 after 'mode'", token);
+            throw Expected("an octal file mode from 0000 to 0777, such as 0660, after 'mode'", token);
         }
 
-        return Convert.ToInt32(token.Text, 8);
+        return mode;
     }
 
     // A user or group by quoted name (resolved from /etc/passwd or /etc/group: the static binary

@@ -19,8 +19,9 @@ internal sealed class ScoreService : ITableFigures, IDisposable
     private const long UpkeepIntervalMs = 1000;
 
     // A replaced table is unmapped this long after the request threads were given the new one:
-    // a request that picked the old table just before the swap finishes on it (microseconds).
-    private const long RetiredGraceMs = 2000;
+    // a request that picked the old table just before the swap finishes on it (microseconds; a
+    // minute leaves room for a thread that was descheduled or swapped out meanwhile).
+    private const long RetiredGraceMs = 60_000;
 
     private readonly Logger _log;
     private readonly RequestDispatcher _dispatcher;
@@ -29,6 +30,7 @@ internal sealed class ScoreService : ITableFigures, IDisposable
     private UnixSocketServer? _server;
     private ServerOptions? _serverOptions;
     private long _nextUpkeepMs;
+    private bool _stopped;
 
     public ScoreService(Logger log, bool testClock)
     {
@@ -75,10 +77,29 @@ internal sealed class ScoreService : ITableFigures, IDisposable
             }
 
             long offset = _tables.Count > 0 ? _tables[0].Table.ClockOffset : 0;
+            // Every table is made and filled before any is published: a reload that fails half
+            // way leaves the adapters on the tables the daemon goes on writing.
             var next = new List<HostedTable>();
-            foreach (TableSection section in config.Tables)
+            try
             {
-                next.Add(Prepare(section, config, offset));
+                foreach (TableSection section in config.Tables)
+                {
+                    next.Add(Prepare(section, config, offset));
+                }
+            }
+            catch
+            {
+                foreach (HostedTable made in next.Where(t => !_tables.Contains(t)))
+                {
+                    made.Dispose();
+                }
+
+                throw;
+            }
+
+            foreach (HostedTable hosted in next)
+            {
+                hosted.Table.Publish();
             }
 
             foreach (HostedTable old in _tables)
@@ -173,6 +194,12 @@ internal sealed class ScoreService : ITableFigures, IDisposable
     /// <summary>Stops serving and saves every table (shutdown). The views stay readable for the adapters.</summary>
     public void Stop()
     {
+        if (_stopped)
+        {
+            return;
+        }
+
+        _stopped = true;
         _server?.StopAsync().GetAwaiter().GetResult();
         _server = null;
         foreach (HostedTable hosted in _tables)
@@ -181,9 +208,10 @@ internal sealed class ScoreService : ITableFigures, IDisposable
         }
     }
 
+    /// <summary>Stops and saves first if that was not done (the daemon ending on an unexpected error), then unmaps.</summary>
     public void Dispose()
     {
-        _server?.Dispose();
+        Stop();
         foreach (HostedTable hosted in _tables)
         {
             hosted.Dispose();
@@ -211,8 +239,8 @@ internal sealed class ScoreService : ITableFigures, IDisposable
         }
 
         uint? gid = config.Server?.Gid;
-        ScoreTable table = ScoreTable.CreateShared(spec, viewPath, gid is null ? ReadableByAll : ReadableByGroup);
-        SetGroup(viewPath, gid);
+        ScoreTable table = ScoreTable.CreateUnpublished(spec, viewPath, gid is null ? ReadableByAll : ReadableByGroup);
+        SetGroup(table.FilePath!, gid);
         table.ClockOffset = clockOffset;
         string snapshotPath = Path.Combine(settings.StateDirectory, section.Name + ".scores");
         if (current is not null)
@@ -332,7 +360,7 @@ internal sealed class ScoreService : ITableFigures, IDisposable
         {
             _ = server.Start();
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or System.Net.Sockets.SocketException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or System.Net.Sockets.SocketException or ArgumentException)
         {
             _log.Error($"cannot serve on {options.SocketPath}: {e.Message}");
             server.Dispose();

@@ -43,7 +43,7 @@ public sealed unsafe partial class ScoreTable
                     else if (IsBlocked(score))
                     {
                         blocked++;
-                        fingerprint += _reader.Home(new IpKey(entry.KeyHi, entry.KeyLo)) ^ ((ulong)entry.KeyLo * 0x9E3779B97F4A7C15);
+                        fingerprint += _reader.Hash(new IpKey(entry.KeyHi, entry.KeyLo));
                     }
                 }
             }

@@ -44,8 +44,24 @@ public sealed unsafe partial class ScoreTable
             return;
         }
 
-        Write(victim, key, score, decayedAt, lastHit);
         _header->Evictions++;
+        if (free < 0)
+        {
+            // A full window: every slot from home to the victim is taken, so the key written in
+            // the victim's place is found by its probe.
+            Write(victim, key, score, decayedAt, lastHit);
+            return;
+        }
+
+        // The window has an empty slot (the table is at capacity): a key written past it would
+        // never be found. The victim is deleted properly, and the key takes the first empty slot.
+        RemoveAt(victim);
+        Find(key, home, out free);
+        if (free >= 0)
+        {
+            Write(free, key, score, decayedAt, lastHit);
+            _header->Count++;
+        }
     }
 
     /// <summary>

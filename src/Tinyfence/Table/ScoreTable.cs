@@ -17,6 +17,7 @@ public sealed unsafe partial class ScoreTable : IDisposable
     private readonly TableHeader* _header;
     private readonly TableEntry* _entries;
     private readonly TableReader _reader;
+    private string? _unpublishedPath;
 
     private ScoreTable(TableSpec spec, TableMapping memory, string? viewPath, ulong seed0, ulong seed1)
     {
@@ -33,6 +34,9 @@ public sealed unsafe partial class ScoreTable : IDisposable
 
     /// <summary>The file other processes map to read this table; null for a private table.</summary>
     public string? ViewPath { get; }
+
+    /// <summary>Where the table's file is now: beside <see cref="ViewPath"/> until published.</summary>
+    public string? FilePath => _unpublishedPath ?? ViewPath;
 
     public int SlotCount => (int)_header->SlotCount;
 
@@ -58,30 +62,44 @@ public sealed unsafe partial class ScoreTable : IDisposable
         new(spec, TableMapping.Private(TableLayout.BytesFor(TableLayout.SlotCountFor(spec.Capacity))), null, seed0, seed1);
 
     /// <summary>
-    /// A table that lives in the file <paramref name="viewPath"/>, for readers in other processes.
-    /// The file is built under a temporary name and renamed into place, so a reader never maps a
-    /// half-initialised table; a table already at that path (an earlier run, a reload) is marked
-    /// retired first, so readers still mapping it know to reopen.
+    /// A table that lives in the file <paramref name="viewPath"/>, for readers in other processes,
+    /// published at once (see <see cref="CreateUnpublished"/>).
     /// </summary>
     public static ScoreTable CreateShared(TableSpec spec, string viewPath, UnixFileMode mode)
+    {
+        ScoreTable table = CreateUnpublished(spec, viewPath, mode);
+        table.Publish();
+        return table;
+    }
+
+    /// <summary>
+    /// A table in a file beside <paramref name="viewPath"/>, not yet visible there: the caller
+    /// fills it (a snapshot, the entries of the table it replaces) and then calls
+    /// <see cref="Publish"/>, so readers never switch to a table that is still empty.
+    /// </summary>
+    public static ScoreTable CreateUnpublished(TableSpec spec, string viewPath, UnixFileMode mode)
     {
         long bytes = TableLayout.BytesFor(TableLayout.SlotCountFor(spec.Capacity));
         string temporary = $"{viewPath}.new-{Environment.ProcessId}";
         File.Delete(temporary);
         TableMapping memory = TableMapping.CreateFile(temporary, bytes, mode);
-        try
+        return new ScoreTable(spec, memory, viewPath, RandomSeed(), RandomSeed()) { _unpublishedPath = temporary };
+    }
+
+    /// <summary>
+    /// Renames the table's file into place; a table already at that path (an earlier run, a
+    /// reload) is marked retired first, so readers still mapping it know to reopen.
+    /// </summary>
+    public void Publish()
+    {
+        if (_unpublishedPath is not { } temporary)
         {
-            var table = new ScoreTable(spec, memory, viewPath, RandomSeed(), RandomSeed());
-            RetireFileAt(viewPath);
-            File.Move(temporary, viewPath, overwrite: true);
-            return table;
+            return;
         }
-        catch
-        {
-            memory.Dispose();
-            File.Delete(temporary);
-            throw;
-        }
+
+        RetireFileAt(ViewPath!);
+        File.Move(temporary, ViewPath!, overwrite: true);
+        _unpublishedPath = null;
     }
 
     /// <summary>Marks a table file as replaced, so its readers reopen the path.</summary>
@@ -233,7 +251,14 @@ public sealed unsafe partial class ScoreTable : IDisposable
     /// <summary>The slot a key's probe starts at (tests that craft collisions).</summary>
     internal uint HomeOf(IpKey key) => _reader.Home(key);
 
-    public void Dispose() => _memory.Dispose();
+    public void Dispose()
+    {
+        _memory.Dispose();
+        if (_unpublishedPath is not null)
+        {
+            File.Delete(_unpublishedPath);
+        }
+    }
 
     private static ulong RandomSeed()
     {

@@ -23,6 +23,9 @@ internal sealed unsafe class TableMapping : IDisposable
 
     public byte* Base => (byte*)_address;
 
+    /// <summary>The mapped file's device and inode (0 for private memory): tells whether its path still names it.</summary>
+    public (ulong Device, ulong Inode) FileId { get; private init; }
+
     public long Length { get; }
 
     public static TableMapping Private(long length) =>
@@ -37,9 +40,14 @@ internal sealed unsafe class TableMapping : IDisposable
             Access = FileAccess.ReadWrite,
             Share = FileShare.ReadWrite | FileShare.Delete,
             UnixCreateMode = mode,
+
+            // Allocated now (fallocate), not page by page on first touch: on a tmpfs short of
+            // room the first touch would be a SIGBUS in the daemon and in every reader, where
+            // this is an IOException at start.
+            PreallocationSize = length,
         });
         file.SetLength(length);
-        return Map(file.SafeFileHandle, length, Libc.PROT_READ | Libc.PROT_WRITE, path);
+        return new TableMapping(Map(file.SafeFileHandle, length, Libc.PROT_READ | Libc.PROT_WRITE, path), length, mapped: true);
     }
 
     /// <summary>Maps an existing table file; null when it is missing or shorter than a header.</summary>
@@ -65,11 +73,14 @@ internal sealed unsafe class TableMapping : IDisposable
             }
 
             int protection = writable ? Libc.PROT_READ | Libc.PROT_WRITE : Libc.PROT_READ;
-            return Map(file.SafeFileHandle, length, protection, path);
+            return new TableMapping(Map(file.SafeFileHandle, length, protection, path), length, mapped: true)
+            {
+                FileId = IdentityOf((int)file.SafeFileHandle.DangerousGetHandle(), null),
+            };
         }
     }
 
-    private static TableMapping Map(SafeFileHandle file, long length, int protection, string path)
+    private static nint Map(SafeFileHandle file, long length, int protection, string path)
     {
         nint address = Libc.MMap(0, (nuint)length, protection, Libc.MAP_SHARED, (int)file.DangerousGetHandle(), 0);
         if (address == Libc.MapFailed)
@@ -77,7 +88,27 @@ internal sealed unsafe class TableMapping : IDisposable
             throw new IOException($"cannot map {path}: errno {Marshal.GetLastPInvokeError()}");
         }
 
-        return new TableMapping(address, length, mapped: true);
+        return address;
+    }
+
+    /// <summary>The device and inode <paramref name="path"/> names now; (0, 0) when it names nothing.</summary>
+    public static (ulong Device, ulong Inode) IdentityOf(string path) => IdentityOf(Libc.AT_FDCWD, path);
+
+    private static (ulong Device, ulong Inode) IdentityOf(int fd, string? path)
+    {
+        Span<byte> bytes = stackalloc byte[4096];
+        int length = path is null ? 0 : System.Text.Encoding.UTF8.GetBytes(path, bytes[..^1]);
+        bytes[length] = 0;
+        Libc.StatxBuffer stat;
+        fixed (byte* p = bytes)
+        {
+            if (Libc.Statx(fd, p, path is null ? Libc.AT_EMPTY_PATH : 0, Libc.STATX_BASIC_STATS, &stat) != 0)
+            {
+                return (0, 0);
+            }
+        }
+
+        return (((ulong)stat.DevMajor << 32) | stat.DevMinor, stat.Inode);
     }
 
     public void Dispose()

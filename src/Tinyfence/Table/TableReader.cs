@@ -12,6 +12,11 @@ internal readonly unsafe struct TableReader
 {
     private const int MaxAttempts = 64;
 
+    // Inside a probe an entry gets only a few quick retries: the probe itself is retried (up to
+    // MaxAttempts), and nesting two full retry loops would make a slot left odd by a writer that
+    // died mid-write cost milliseconds on every lookup that passes it.
+    private const int ProbeEntryAttempts = 4;
+
     private readonly TableHeader* _header;
     private readonly TableEntry* _entries;
     private readonly uint _slots;
@@ -32,6 +37,9 @@ internal readonly unsafe struct TableReader
     public uint Home(IpKey key) => (uint)(((ulong)(uint)_hash.Of(key.Hi, key.Lo) * _slots) >> 32);
 
     public uint SlotCount => _slots;
+
+    /// <summary>The key's full 64-bit keyed hash (fingerprints of key sets).</summary>
+    public ulong Hash(IpKey key) => _hash.Of(key.Hi, key.Lo);
 
     /// <summary>The slot <paramref name="distance"/> after <paramref name="home"/>, wrapping at the end.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -70,7 +78,7 @@ internal readonly unsafe struct TableReader
     {
         for (uint distance = 0; distance < TableLayout.MaxProbe; distance++)
         {
-            if (!TryCopy(ref _entries[Next(home, distance)], out stored))
+            if (!TryCopy(ref _entries[Next(home, distance)], out stored, ProbeEntryAttempts))
             {
                 return ReadOutcome.Busy;
             }
@@ -92,9 +100,9 @@ internal readonly unsafe struct TableReader
 
     /// <summary>Copies one slot consistently; false if the writer kept it busy for every retry.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static bool TryCopy(ref TableEntry entry, out StoredScore stored)
+    public static bool TryCopy(ref TableEntry entry, out StoredScore stored, int attempts = MaxAttempts)
     {
-        for (int attempt = 0; attempt < MaxAttempts; attempt++)
+        for (int attempt = 0; attempt < attempts; attempt++)
         {
             uint before = Volatile.Read(ref entry.Seq);
             if ((before & 1) == 0)

@@ -68,12 +68,13 @@ public static class TableSnapshot
         {
             data = File.ReadAllBytes(path);
         }
-        catch (FileNotFoundException)
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
         {
             return 0;
         }
-        catch (DirectoryNotFoundException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or OutOfMemoryException)
         {
+            problem = $"{path}: cannot be read ({e.Message}); the table starts empty";
             return 0;
         }
 
@@ -81,8 +82,16 @@ public static class TableSnapshot
         if (problem is not null)
         {
             string aside = $"{path}.corrupt-{DateTimeOffset.UtcNow.ToUnixTimeSeconds()}";
-            File.Move(path, aside, overwrite: true);
-            problem = $"{path}: {problem}; moved to {aside}, the table starts empty";
+            try
+            {
+                File.Move(path, aside, overwrite: true);
+                problem = $"{path}: {problem}; moved to {aside}, the table starts empty";
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                problem = $"{path}: {problem}; it could not be moved aside ({e.Message}), the table starts empty";
+            }
+
             return 0;
         }
 

@@ -36,6 +36,13 @@ public sealed unsafe class TableView : IDisposable
 
     public bool IsRetired => Volatile.Read(ref _header->Retired) != 0;
 
+    /// <summary>
+    /// Whether <paramref name="path"/> still names the mapped file. A table file replaced without
+    /// being marked retired (its run directory deleted and made anew, a daemon that could not reach
+    /// the old file) is seen this way.
+    /// </summary>
+    public bool IsStillAt(string path) => TableMapping.IdentityOf(path) == _memory.FileId;
+
     public uint Now => TableClock.Now(Volatile.Read(ref _header->ClockOffset));
 
     /// <summary>Maps the table file at <paramref name="path"/>; null when it is missing, unreadable or not a table of this version.</summary>

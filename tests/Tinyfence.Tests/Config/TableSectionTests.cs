@@ -84,6 +84,8 @@ public class TableSectionTests
     [InlineData("table \"t\" { block above 1 }\nserver { socket \"relative.sock\" }", "2:17: error: a socket path is absolute")]
     [InlineData("table \"t\" { block above 1 }\nserver { allow everyone }", "2:16: error: expected 'user' or 'group' after 'allow'")]
     [InlineData("set run-dir relative", "1:13: error: expected a quoted absolute directory after 'set run-dir'")]
+    [InlineData("table \"t\" { block above 1 }\nserver { mode 2770 }", "2:15: error: expected an octal file mode from 0000 to 0777")]
+    [InlineData("set run-dir \"/run/a-very-long-directory-name/that-goes-on/and-on/and-on/until/the/kernel/says/no/more/at/all/really\"\ntable \"t\" { block above 1 }", "1:5: error: the socket path")]
     public void Mistakes_are_reported_where_they_are(string text, string expected)
     {
         (TinyfenceConfig? config, DiagnosticBag diagnostics) = TestConfig.Load(text);

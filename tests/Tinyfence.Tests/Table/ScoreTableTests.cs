@@ -113,6 +113,34 @@ public class ScoreTableTests
     }
 
     [Fact]
+    public void A_table_at_capacity_still_scores_newcomers_where_lookups_find_them()
+    {
+        // At capacity a window usually has empty slots (the table is at most 3/4 full): a
+        // newcomer must land where its probe finds it, or its hits never add up.
+        using ScoreTable table = ScoreTable.CreatePrivate(Spec(capacity: 1000), 21, 22);
+        for (uint i = 1; i <= 1000; i++)
+        {
+            table.Hit(Keys.V4(i), 1, T0);
+        }
+
+        for (uint i = 0; i < 200; i++)
+        {
+            IpKey newcomer = Keys.V4(0x0A00_0000 + i);
+            for (int hit = 1; hit <= 3; hit++)
+            {
+                Assert.Equal(15 * hit, table.Hit(newcomer, 15, T0));
+            }
+
+            Assert.True(table.IsBlocked(table.Get(newcomer, T0)));
+        }
+
+        Assert.Equal(1000, table.Count);
+        Span<StoredScore> top = new StoredScore[1000];
+        int listed = table.Top(top, T0);
+        Assert.Equal(listed, top[..listed].ToArray().Select(e => e.Key).Distinct().Count());
+    }
+
+    [Fact]
     public void Eviction_takes_the_lowest_unblocked_score_and_spares_blocked_addresses()
     {
         // A known seed, so the test can pick keys that all share one home slot (one probe window).

@@ -1,0 +1,62 @@
+using Tinyfence.Adapters;
+using Tinyfence.Protocol;
+using Tinyfence.Table;
+using Tinyfence.Tests.Server;
+using Tinyfence.Tests.Table;
+using Xunit;
+
+namespace Tinyfence.Tests.Adapters;
+
+public sealed class ScoreClientTests : IAsyncDisposable
+{
+    private readonly ScoreTable _table = ScoreTable.CreatePrivate(ScoreTableTests.Spec());
+    private readonly ServerHarness _server;
+
+    public ScoreClientTests()
+    {
+        var dispatcher = new RequestDispatcher();
+        dispatcher.UseTables([_table]);
+        _server = new ServerHarness(dispatcher, options => options with { IdleTimeout = TimeSpan.FromSeconds(1) });
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _server.DisposeAsync();
+        _table.Dispose();
+    }
+
+    [Fact]
+    public void A_hit_after_the_daemon_closed_an_idle_connection_is_sent_again_on_a_new_one()
+    {
+        using var client = new ScoreClient(_server.SocketPath);
+        Assert.True(client.Send("HIT spam 192.0.2.1 5\n"u8));
+        WaitForScore(5);
+
+        // Longer than the idle timeout: the server has closed the quiet connection.
+        Thread.Sleep(2500);
+        Assert.True(client.Send("HIT spam 192.0.2.1 5\n"u8));
+        WaitForScore(10);
+        Assert.Equal(0, client.Dropped);
+    }
+
+    [Fact]
+    public void Without_a_daemon_hits_are_dropped_and_counted_without_waiting()
+    {
+        using var client = new ScoreClient(Path.Combine(_server.Directory, "nobody-here.sock"));
+        Assert.False(client.Send("HIT spam 192.0.2.1\n"u8));
+        Assert.False(client.Send("HIT spam 192.0.2.1\n"u8));
+        Assert.Equal(2, client.Dropped);
+        Assert.NotNull(client.LastFailure);
+    }
+
+    private void WaitForScore(int expected)
+    {
+        DateTime deadline = DateTime.UtcNow.AddSeconds(5);
+        while (_table.Get(Keys.V4(192, 0, 2, 1), _table.Now) != expected && DateTime.UtcNow < deadline)
+        {
+            Thread.Sleep(20);
+        }
+
+        Assert.Equal(expected, _table.Get(Keys.V4(192, 0, 2, 1), _table.Now));
+    }
+}

@@ -1,0 +1,57 @@
+using Tinyfence.Adapters;
+using Tinyfence.Table;
+using Tinyfence.Tests.Table;
+using Xunit;
+
+namespace Tinyfence.Tests.Adapters;
+
+public sealed class ViewHandleTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("tf-vh-").FullName;
+
+    private string ViewPath => Path.Combine(_dir, "spam.table");
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    [Fact]
+    public void A_file_replaced_without_being_retired_is_reopened()
+    {
+        using ScoreTable first = ScoreTable.CreateShared(ScoreTableTests.Spec(), ViewPath, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        first.Hit(Keys.V4(1), 5, first.Now);
+        using var handle = new ViewHandle(ViewPath);
+        Assert.True(handle.Current!.TryGetScore(Keys.V4(1), first.Now, out int score));
+        Assert.Equal(5, score);
+
+        // The run directory emptied behind the daemon's back, then a new table at the same path:
+        // nobody marked the old file retired.
+        File.Delete(ViewPath);
+        using ScoreTable second = ScoreTable.CreateShared(ScoreTableTests.Spec(), ViewPath, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        second.Hit(Keys.V4(1), 9, second.Now);
+        Assert.False(first.ViewPath is null);
+
+        DateTime deadline = DateTime.UtcNow.AddSeconds(5);
+        do
+        {
+            Thread.Sleep(100);
+            Assert.True(handle.Current!.TryGetScore(Keys.V4(1), second.Now, out score));
+        }
+        while (score != 9 && DateTime.UtcNow < deadline);
+
+        Assert.Equal(9, score);
+    }
+
+    [Fact]
+    public void A_table_that_appears_later_is_picked_up()
+    {
+        using var handle = new ViewHandle(ViewPath);
+        Assert.Null(handle.Current);
+        using ScoreTable table = ScoreTable.CreateShared(ScoreTableTests.Spec(), ViewPath, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        DateTime deadline = DateTime.UtcNow.AddSeconds(5);
+        while (handle.Current is null && DateTime.UtcNow < deadline)
+        {
+            Thread.Sleep(100);
+        }
+
+        Assert.NotNull(handle.Current);
+    }
+}
