@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Text;
 using Tinyfence.Protocol;
 using Tinyfence.Table;
+using Tinyfence.Tests.Support;
 
 namespace Tinyfence.Tests.Protocol;
 
@@ -150,18 +151,7 @@ public class ReplyWriterTests
             ReplyWriter.End(writer);
         }
 
-        for (int i = 0; i < 100; i++)
-        {
-            Round();
-        }
-
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int i = 0; i < 10_000; i++)
-        {
-            Round();
-        }
-
-        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        Assert.Equal(0, Allocations.OfRounds(Round));
     }
 
     // Hands out a fresh span of exactly sizeHint bytes, so a writer that asks too little fails.

@@ -81,24 +81,35 @@ internal sealed class TestClient : IDisposable
 
     public async Task SendAsync(string text) => await Socket.SendAsync(Encoding.ASCII.GetBytes(text));
 
+    /// <summary>A whole line already received, or null (then the buffer is compacted for the next read).</summary>
+    private string? TakeLine()
+    {
+        int newline = Array.IndexOf(_buffer, (byte)'\n', _start, _end - _start);
+        if (newline >= 0)
+        {
+            string line = Encoding.ASCII.GetString(_buffer, _start, newline - _start);
+            _start = newline + 1;
+            return line;
+        }
+
+        if (_start > 0)
+        {
+            Array.Copy(_buffer, _start, _buffer, 0, _end - _start);
+            _end -= _start;
+            _start = 0;
+        }
+
+        return null;
+    }
+
     /// <summary>The next line without its '\n', or null at the end of the stream.</summary>
     public string? ReadLine()
     {
         while (true)
         {
-            int newline = Array.IndexOf(_buffer, (byte)'\n', _start, _end - _start);
-            if (newline >= 0)
+            if (TakeLine() is { } line)
             {
-                string line = Encoding.ASCII.GetString(_buffer, _start, newline - _start);
-                _start = newline + 1;
                 return line;
-            }
-
-            if (_start > 0)
-            {
-                Array.Copy(_buffer, _start, _buffer, 0, _end - _start);
-                _end -= _start;
-                _start = 0;
             }
 
             int read = Socket.Receive(_buffer, _end, _buffer.Length - _end, SocketFlags.None);
@@ -121,19 +132,9 @@ internal sealed class TestClient : IDisposable
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         while (true)
         {
-            int newline = Array.IndexOf(_buffer, (byte)'\n', _start, _end - _start);
-            if (newline >= 0)
+            if (TakeLine() is { } line)
             {
-                string line = Encoding.ASCII.GetString(_buffer, _start, newline - _start);
-                _start = newline + 1;
                 return line;
-            }
-
-            if (_start > 0)
-            {
-                Array.Copy(_buffer, _start, _buffer, 0, _end - _start);
-                _end -= _start;
-                _start = 0;
             }
 
             int read = await Socket.ReceiveAsync(_buffer.AsMemory(_end), SocketFlags.None, timeout.Token);

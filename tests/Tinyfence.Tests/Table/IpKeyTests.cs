@@ -2,6 +2,7 @@ using System.Buffers.Binary;
 using System.Net;
 using System.Text;
 using Tinyfence.Table;
+using Tinyfence.Tests.Support;
 
 namespace Tinyfence.Tests.Table;
 
@@ -399,17 +400,6 @@ public class IpKeyTests
             }
         }
 
-        for (int i = 0; i < 100; i++)
-        {
-            Round();
-        }
-
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int i = 0; i < 10_000; i++)
-        {
-            Round();
-        }
-
-        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        Assert.Equal(0, Allocations.OfRounds(Round));
     }
 }
