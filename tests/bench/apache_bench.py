@@ -29,6 +29,8 @@ import time
 import urllib.error
 import urllib.request
 
+from benchlib import spread, stop
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 ASSETS = os.path.join(HERE, "apache")
 APACHE = "/usr/sbin/apache2"
@@ -156,14 +158,6 @@ def first_line(path):
         return ""
 
 
-def stop_process(proc, timeout=10):
-    if proc.poll() is None:
-        proc.send_signal(signal.SIGTERM)
-        try:
-            proc.wait(timeout)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
 
 
 class Apache:
@@ -196,7 +190,7 @@ class Apache:
     def stop(self):
         if self.proc is None:
             return
-        stop_process(self.proc, 15)
+        stop(self.proc, 15)
         for pid in session_processes(self.proc.pid):  # maps or loggers that outlived the parent
             try:
                 os.kill(pid, signal.SIGKILL)
@@ -320,7 +314,7 @@ class Daemon:
 
     def stop(self):
         if self.proc is not None:
-            stop_process(self.proc)
+            stop(self.proc)
             self.proc = None
 
 
@@ -429,8 +423,6 @@ def measure(setup, root, port, args, binary):
         daemon.stop()
 
 
-def spread(values, fmt):
-    return f"{fmt(min(values))} / {fmt(statistics.median(values))} / {fmt(max(values))}"
 
 
 def ms(us):

@@ -16,6 +16,8 @@ import sys
 import tempfile
 import time
 
+from benchlib import MEM_KEYS, cpu_ticks, spread, status_kib, stop
+
 # The daemon and the peer watch the same two things, every 10 s, and act on neither at idle:
 # load averages and available memory. monit's "memory usage" is MemTotal minus MemAvailable
 # (5.33), so 99 % used is the same threshold as about 1 % available.
@@ -38,7 +40,6 @@ check system bench
     if memory usage > 99 % then alert
 """
 
-MEM_KEYS = ("VmRSS", "VmHWM", "RssAnon")
 
 
 def startup(commands, runs):
@@ -63,16 +64,6 @@ def startup(commands, runs):
     return "timed loop (includes Python's fork/exec)", medians
 
 
-def status_kib(pid):
-    values = {}
-    with open(f"/proc/{pid}/status") as f:
-        for line in f:
-            key, _, rest = line.partition(":")
-            if key in MEM_KEYS:
-                values[key] = int(rest.split()[0])
-    return values
-
-
 def idle_memory(argv, idle_s, log_path):
     """Starts argv, waits idle_s, reads its memory figures, stops it (SIGTERM, then SIGKILL)."""
     with open(log_path, "ab") as log:
@@ -83,13 +74,7 @@ def idle_memory(argv, idle_s, log_path):
             raise RuntimeError(f"{argv[0]} exited with {proc.returncode} before the reading; see {log_path}")
         return status_kib(proc.pid)
     finally:
-        if proc.poll() is None:
-            proc.send_signal(signal.SIGTERM)
-            try:
-                proc.wait(10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
+        stop(proc)
 
 
 # A rule that holds at every check and mails each time: the queue, MailKit and TLS-free SMTP at work.
@@ -103,11 +88,6 @@ rule "mail-every-check" {{ la1 >= 0 }} mail step 200ms
 """
 
 
-def cpu_ticks(pid):
-    """utime + stime of a process, in clock ticks (fields 14 and 15 of /proc/PID/stat)."""
-    with open(f"/proc/{pid}/stat") as f:
-        fields = f.read().rsplit(")", 1)[1].split()
-    return int(fields[11]) + int(fields[12])
 
 
 def busy_cpu(argv, seconds, log_path):
@@ -128,8 +108,6 @@ def busy_cpu(argv, seconds, log_path):
             proc.wait()
 
 
-def spread(values, fmt):
-    return f"{fmt(min(values))} / {fmt(statistics.median(values))} / {fmt(max(values))}"
 
 
 def mb(kib):

@@ -23,13 +23,14 @@ import os
 import platform
 import resource
 import shutil
-import signal
 import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
+
+from benchlib import cpu_ticks, spread, status_kib, stop
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 
@@ -67,21 +68,8 @@ def pinned(cpus, argv):
     return (["taskset", "-c", cpus] + argv) if cpus is not None else argv
 
 
-def cpu_ticks(pid):
-    """utime + stime of a process and all its threads, in clock ticks (/proc/PID/stat 14, 15)."""
-    with open(f"/proc/{pid}/stat") as f:
-        fields = f.read().rsplit(")", 1)[1].split()
-    return int(fields[11]) + int(fields[12])
 
 
-def status_kib(pid):
-    values = {}
-    with open(f"/proc/{pid}/status") as f:
-        for line in f:
-            key, _, rest = line.partition(":")
-            if key in ("VmRSS", "VmHWM", "RssAnon"):
-                values[key] = int(rest.split()[0])
-    return values
 
 
 def can_connect(path):
@@ -107,14 +95,6 @@ def wait_ready(proc, sock, timeout=READY_TIMEOUT):
     return f"no socket at {sock} after {timeout:g} s"
 
 
-def stop(proc):
-    if proc.poll() is None:
-        proc.send_signal(signal.SIGTERM)
-        try:
-            proc.wait(10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
 
 
 def last_lines(path, n=3):
@@ -278,8 +258,6 @@ def rate(v):
     return f"{v:.0f}"
 
 
-def spread(values, fmt):
-    return f"{fmt(min(values))} / {fmt(statistics.median(values))} / {fmt(max(values))}"
 
 
 def ratio_text(nums, dens):

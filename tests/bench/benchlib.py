@@ -1,0 +1,40 @@
+"""What the bench scripts share: reading a process's CPU time and memory, stopping it, printing a spread."""
+import signal
+import statistics
+import subprocess
+
+MEM_KEYS = ("VmRSS", "VmHWM", "RssAnon")
+
+
+def status_kib(pid, keys=MEM_KEYS):
+    """The given memory figures of /proc/PID/status, in KiB."""
+    values = {}
+    with open(f"/proc/{pid}/status") as f:
+        for line in f:
+            key, _, rest = line.partition(":")
+            if key in keys:
+                values[key] = int(rest.split()[0])
+    return values
+
+
+def cpu_ticks(pid):
+    """utime + stime of a process and all its threads, in clock ticks (/proc/PID/stat 14, 15)."""
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return int(fields[11]) + int(fields[12])
+
+
+def stop(proc, timeout=10):
+    """SIGTERM, then SIGKILL if it has not exited within the timeout."""
+    if proc.poll() is None:
+        proc.send_signal(signal.SIGTERM)
+        try:
+            proc.wait(timeout)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+def spread(values, fmt):
+    """min / median / max."""
+    return f"{fmt(min(values))} / {fmt(statistics.median(values))} / {fmt(max(values))}"
