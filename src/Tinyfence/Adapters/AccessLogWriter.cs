@@ -57,7 +57,7 @@ public sealed unsafe class AccessLogWriter : IDisposable
         ArgumentOutOfRangeException.ThrowIfNegative(maxBytes);
         ArgumentOutOfRangeException.ThrowIfLessThan(bufferBytes, 1);
         Path = path;
-        _pathZ = Encoding.UTF8.GetBytes(path + "\0");
+        _pathZ = Libc.NullTerminated(path);
         _rotatedPathZ = Encoding.UTF8.GetBytes(path + ".1\0");
         _maxBytes = maxBytes;
         _report = report;

@@ -1,5 +1,4 @@
 using System.Runtime.InteropServices;
-using System.Text;
 using Tinyfence.Interop;
 
 namespace Tinyfence.Blocklist;
@@ -317,12 +316,5 @@ public sealed unsafe partial class SdbmMapWriter
         {
             Libc.Unlink(p);
         }
-    }
-
-    private static byte[] EncodePath(string path)
-    {
-        byte[] bytes = new byte[Encoding.UTF8.GetByteCount(path) + 1];
-        Encoding.UTF8.GetBytes(path, bytes);
-        return bytes;
     }
 }

@@ -1,3 +1,5 @@
+using Tinyfence.Interop;
+
 namespace Tinyfence.Blocklist;
 
 /// <summary>
@@ -99,11 +101,11 @@ public sealed partial class SdbmMapWriter
         _value = value.ToArray();
         _maxDepth = maxDepth;
         _fileMode = (uint)fileMode;
-        _dirPath = EncodePath(basePath + ".dir");
-        _pagPath = EncodePath(basePath + ".pag");
-        _dirTempPath = EncodePath(basePath + ".dir.tmp");
-        _pagTempPath = EncodePath(basePath + ".pag.tmp");
-        _folderPath = EncodePath(Path.GetDirectoryName(Path.GetFullPath(basePath)) ?? "/");
+        _dirPath = Libc.NullTerminated(basePath + ".dir");
+        _pagPath = Libc.NullTerminated(basePath + ".pag");
+        _dirTempPath = Libc.NullTerminated(basePath + ".dir.tmp");
+        _pagTempPath = Libc.NullTerminated(basePath + ".pag.tmp");
+        _folderPath = Libc.NullTerminated(Path.GetDirectoryName(Path.GetFullPath(basePath)) ?? "/");
         ReadExistingMap(basePath);
     }
 

@@ -9,7 +9,7 @@ public readonly record struct FileOwnership(uint Uid, uint Gid, UnixFileMode Mod
 {
     public static unsafe bool TryRead(string path, out FileOwnership ownership, out int errno)
     {
-        byte[] pathZ = Encoding.UTF8.GetBytes(path + "\0");
+        byte[] pathZ = Libc.NullTerminated(path);
         Libc.StatxBuffer buffer;
         fixed (byte* p = pathZ)
         {
@@ -29,7 +29,7 @@ public readonly record struct FileOwnership(uint Uid, uint Gid, UnixFileMode Mod
     /// <summary>The path with every symbolic link resolved (realpath(3)); null if it cannot be resolved.</summary>
     public static unsafe string? Resolve(string path)
     {
-        byte[] pathZ = Encoding.UTF8.GetBytes(path + "\0");
+        byte[] pathZ = Libc.NullTerminated(path);
         fixed (byte* p = pathZ)
         {
             byte* resolved = Libc.RealPath(p, null);

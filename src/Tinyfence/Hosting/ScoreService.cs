@@ -401,22 +401,11 @@ internal sealed class ScoreService : ITableFigures, IDisposable
         }
     }
 
-    private static unsafe void SetGroup(string path, uint? gid)
+    private static void SetGroup(string path, uint? gid)
     {
-        if (gid is null)
+        if (gid is { } group)
         {
-            return;
-        }
-
-        Span<byte> bytes = stackalloc byte[4096];
-        int length = System.Text.Encoding.UTF8.GetBytes(path, bytes[..^1]);
-        bytes[length] = 0;
-        fixed (byte* p = bytes)
-        {
-            if (Libc.LChown(p, Libc.UnchangedId, gid.Value) != 0)
-            {
-                throw new IOException($"cannot give {path} to group {gid}: errno {System.Runtime.InteropServices.Marshal.GetLastPInvokeError()}");
-            }
+            Libc.SetGroup(path, group);
         }
     }
 }

@@ -6,10 +6,7 @@ internal static unsafe partial class Libc
     /// <summary>Flushes a directory's entries (after a rename into it); best effort, errors ignored.</summary>
     public static void FSyncDirectory(string directory)
     {
-        Span<byte> path = stackalloc byte[4096];
-        int length = System.Text.Encoding.UTF8.GetBytes(directory, path[..^1]);
-        path[length] = 0;
-        fixed (byte* p = path)
+        fixed (byte* p = NullTerminated(directory, stackalloc byte[PathMax]))
         {
             int fd = Open(p, O_RDONLY | O_CLOEXEC);
             if (fd >= 0)

@@ -18,7 +18,7 @@ public static unsafe class FileSystemSpace
     public static byte[] EncodePath(string path)
     {
         ArgumentNullException.ThrowIfNull(path);
-        return ProcFile.EncodeNullTerminated(path);
+        return Libc.NullTerminated(path);
     }
 
     /// <param name="nullTerminatedPath">UTF-8 bytes ending with a NUL byte (<see cref="EncodePath"/>).</param>

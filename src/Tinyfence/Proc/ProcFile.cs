@@ -1,5 +1,4 @@
 using System.Runtime.InteropServices;
-using System.Text;
 using Tinyfence.Interop;
 
 namespace Tinyfence.Proc;
@@ -18,7 +17,7 @@ internal sealed unsafe class ProcFile : IDisposable
 
     public ProcFile(string path, int bufferSize)
     {
-        _path = EncodeNullTerminated(path);
+        _path = Libc.NullTerminated(path);
         _buffer = new byte[bufferSize];
     }
 
@@ -89,11 +88,4 @@ internal sealed unsafe class ProcFile : IDisposable
     }
 
     public void Dispose() => Close();
-
-    internal static byte[] EncodeNullTerminated(string path)
-    {
-        byte[] bytes = new byte[Encoding.UTF8.GetByteCount(path) + 1];
-        Encoding.UTF8.GetBytes(path, bytes);
-        return bytes;
-    }
 }

@@ -1,3 +1,5 @@
+using Tinyfence.Interop;
+
 namespace Tinyfence.Proc;
 
 /// <summary>
@@ -40,7 +42,7 @@ public sealed partial class ProcReader : IDisposable
         _pressureIo = new ProcFile(Combine("pressure/io"), PressureBufferSize);
         _tcp = new ProcFile(Combine("net/tcp"), 0);
         _tcp6 = new ProcFile(Combine("net/tcp6"), 0);
-        _rootPath = ProcFile.EncodeNullTerminated(Root);
+        _rootPath = Libc.NullTerminated(Root);
     }
 
     /// <summary>The absolute proc root.</summary>

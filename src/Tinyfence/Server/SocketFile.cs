@@ -1,6 +1,5 @@
 using System.Net.Sockets;
 using System.Runtime.InteropServices;
-using System.Text;
 using Tinyfence.Interop;
 
 namespace Tinyfence.Server;
@@ -49,24 +48,23 @@ internal static class SocketFile
     /// <summary>chmod and chgrp, right after bind.</summary>
     public static unsafe void Secure(string path, int mode, int group)
     {
-        byte[] pathZ = NullTerminated(path);
-        fixed (byte* p = pathZ)
+        fixed (byte* p = Libc.NullTerminated(path, stackalloc byte[Libc.PathMax]))
         {
             if (Libc.Chmod(p, (uint)mode) != 0)
             {
                 throw new IOException($"cannot set mode {Convert.ToString(mode, 8)} on {path}: {Marshal.GetLastPInvokeErrorMessage()}");
             }
+        }
 
-            if (group >= 0 && Libc.LChown(p, Libc.UnchangedId, (uint)group) != 0)
-            {
-                throw new IOException($"cannot set group {group} on {path}: {Marshal.GetLastPInvokeErrorMessage()}");
-            }
+        if (group >= 0)
+        {
+            Libc.SetGroup(path, (uint)group);
         }
     }
 
     private static unsafe bool TryStat(string path, out int type, out int errno)
     {
-        byte[] pathZ = NullTerminated(path);
+        byte[] pathZ = Libc.NullTerminated(path);
         Libc.StatxBuffer buffer;
         fixed (byte* p = pathZ)
         {
@@ -82,6 +80,4 @@ internal static class SocketFile
         type = buffer.Mode & Libc.S_IFMT;
         return true;
     }
-
-    private static byte[] NullTerminated(string path) => Encoding.UTF8.GetBytes(path + "\0");
 }

@@ -96,11 +96,8 @@ internal sealed unsafe class TableMapping : IDisposable
 
     private static (ulong Device, ulong Inode) IdentityOf(int fd, string? path)
     {
-        Span<byte> bytes = stackalloc byte[4096];
-        int length = path is null ? 0 : System.Text.Encoding.UTF8.GetBytes(path, bytes[..^1]);
-        bytes[length] = 0;
         Libc.StatxBuffer stat;
-        fixed (byte* p = bytes)
+        fixed (byte* p = Libc.NullTerminated(path ?? "", stackalloc byte[Libc.PathMax]))
         {
             if (Libc.Statx(fd, p, path is null ? Libc.AT_EMPTY_PATH : 0, Libc.STATX_BASIC_STATS, &stat) != 0)
             {

@@ -1,4 +1,4 @@
-using System.Text;
+using Tinyfence.Interop;
 using Tinyfence.Proc;
 
 namespace Tinyfence.Rules.Sources;
@@ -48,7 +48,7 @@ public sealed class SpaceSource : MetricSource, IDisposable
         : base(firstSlot, SlotsPerSource, $"statvfs(\"{path}\")")
     {
         Path = path;
-        _pathZ = Encoding.UTF8.GetBytes(path + "\0");
+        _pathZ = Libc.NullTerminated(path);
         _statvfs = statvfs;
 
     }
