@@ -85,7 +85,7 @@ public sealed class VerbOptions
 
     public string RunDirectory => Get("--run-dir") ?? DefaultRunDirectory;
 
-    public string SocketPath => Get("--socket") ?? Path.Combine(RunDirectory, "tinyfence.sock");
+    public string SocketPath => Get("--socket") ?? Path.Combine(RunDirectory, Config.Settings.SocketFileName);
 
     public string ViewPath(string table) => Path.Combine(RunDirectory, table + ".table");
 }

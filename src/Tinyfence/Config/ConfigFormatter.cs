@@ -27,7 +27,7 @@ public static class ConfigFormatter
 
         if (config.Server is { } server)
         {
-            text.Append('\n').Append(FormatServer(server, s.RunDirectory));
+            text.Append('\n').Append(FormatServer(server, s));
         }
 
         if (config.Mail is { } mail)
@@ -78,10 +78,10 @@ public static class ConfigFormatter
         return text.Append("}\n").ToString();
     }
 
-    public static string FormatServer(ServerSection server, string runDirectory)
+    public static string FormatServer(ServerSection server, Settings settings)
     {
         var text = new StringBuilder("server {\n");
-        text.Append("    socket ").Append(Token.Quote(server.SocketPath ?? Path.Combine(runDirectory, "tinyfence.sock"), '"')).Append('\n');
+        text.Append("    socket ").Append(Token.Quote(server.SocketPath ?? settings.DefaultSocketPath, '"')).Append('\n');
         text.Append("    mode 0").Append(Convert.ToString(server.Mode, 8)).Append('\n');
         if (server.Gid is { } gid)
         {

@@ -23,6 +23,12 @@ public sealed record Settings
     /// <summary>Where the socket, the tables' shared views and the blocklists live (a tmpfs on most systems).</summary>
     public string RunDirectory { get; init; } = "/run/tinyfence";
 
+    /// <summary>The socket of a server section that names none.</summary>
+    public string DefaultSocketPath => Path.Combine(RunDirectory, SocketFileName);
+
+    /// <summary>The socket's name in the run directory (the adapters' default too).</summary>
+    public const string SocketFileName = "tinyfence.sock";
+
     /// <summary>Where the tables' snapshots live: must survive a reboot.</summary>
     public string StateDirectory { get; init; } = "/var/lib/tinyfence";
 }

@@ -374,7 +374,7 @@ internal sealed class ScoreService : ITableFigures, IDisposable
     }
 
     private static string SocketPathFor(TinyfenceConfig config) =>
-        config.Server?.SocketPath ?? Path.Combine(config.Settings.RunDirectory, "tinyfence.sock");
+        config.Server?.SocketPath ?? config.Settings.DefaultSocketPath;
 
     private static bool SameServer(ServerOptions? a, ServerOptions? b) =>
         a is null || b is null
