@@ -161,6 +161,7 @@ internal sealed partial class ApacheServer : IDisposable
         {
             throw new InvalidOperationException("apache2 is already running");
         }
+        TestPackages.Require(Binary, "apache2", "the Apache tests");
         _extraConfig = extraConfig;
         bool keepPort = Port != 0;
         for (int attempt = 1; ; attempt++)

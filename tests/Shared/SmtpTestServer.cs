@@ -15,6 +15,7 @@ internal sealed class SmtpTestServer : IDisposable
 {
     // Debian's python3-aiosmtpd is only visible to Debian's Python, not to a pyenv one on PATH.
     private const string Python = "/usr/bin/python3";
+    private const string AiosmtpdModule = "/usr/lib/python3/dist-packages/aiosmtpd/__init__.py";
     private static readonly TimeSpan s_startTimeout = TimeSpan.FromSeconds(30);
 
     private readonly Process _process;
@@ -61,10 +62,8 @@ internal sealed class SmtpTestServer : IDisposable
             psi.ArgumentList.Add(option);
         }
 
-        if (!File.Exists(Python))
-        {
-            Assert.Fail($"{Python} is missing: the SMTP tests need Debian's python3 and python3-aiosmtpd (apt-get install python3-aiosmtpd)");
-        }
+        TestPackages.Require(Python, "python3", "the SMTP tests");
+        TestPackages.Require(AiosmtpdModule, "python3-aiosmtpd", "the SMTP tests");
 
         var process = new Process { StartInfo = psi };
         var server = new SmtpTestServer(process, maildir);
@@ -215,7 +214,7 @@ internal sealed class SmtpTestServer : IDisposable
                 {
                     string stderr = string.Join('\n', _stderr);
                     _process.Kill(entireProcessTree: true);
-                    Assert.Fail($"the SMTP test server did not start (is python3-aiosmtpd installed? apt-get install python3-aiosmtpd):\n{stderr}");
+                    Assert.Fail($"the SMTP test server did not start:\n{stderr}");
                 }
 
                 Monitor.Wait(_gate, 100);

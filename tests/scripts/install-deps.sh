@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs the named Debian packages that are not installed yet, quietly.
-# Used by .ci/run (test tools) and tests/bench/run.sh (peers). Idempotent: when every
+# Used by make test-deps (the test tools), tests/bench/run.sh (peers) and a few test scripts. Idempotent: when every
 # package is already there it touches neither apt's lists nor the network.
 #   tests/scripts/install-deps.sh file debootstrap
 set -euo pipefail
@@ -18,13 +18,15 @@ for pkg in "$@"; do
 done
 [ "${#missing[@]}" -eq 0 ] && exit 0
 
-# CI runs as root; a developer may not.
+# CI runs as root; a developer may have sudo without a password (sudo -n), or neither: then one
+# line says what is missing and how to install it, and the caller goes on (the tests that need a
+# missing package fail naming it).
 as_root=(env DEBIAN_FRONTEND=noninteractive)
 if [ "$(id -u)" -ne 0 ]; then
-    if command -v sudo >/dev/null 2>&1; then
+    if command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then
         as_root=(sudo -n env DEBIAN_FRONTEND=noninteractive)
     else
-        echo "install-deps: need root (or sudo) to install: ${missing[*]}" >&2
+        echo "install-deps: not root and no password-less sudo, so not installed: ${missing[*]}; install them with: sudo $0 ${missing[*]}" >&2
         exit 1
     fi
 fi
