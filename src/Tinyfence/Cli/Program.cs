@@ -8,6 +8,13 @@ internal static class Program
 
     private static int Main(string[] args)
     {
+        // Before anything starts the runtime's signal handling (Console does).
+        InheritedSignals.Reclaim(args.Length == 0 ? InheritedSignals.Daemon : args[0] switch
+        {
+            "feed" => InheritedSignals.Feed,
+            "map" or "filter" or "score" => InheritedSignals.Adapter,
+            _ => InheritedSignals.Daemon,
+        });
         if (args.Length > 0 && Array.IndexOf(s_adapterVerbs, args[0]) >= 0)
         {
             return AdapterVerbs.Run(args[0], args[1..]);

@@ -8,7 +8,6 @@ public static class RunCommand
 {
     public static int Run(CommandLine line)
     {
-        ChildSignal.RestoreDefault();
         var log = new Logger(line.Syslog ? new SyslogSink() : new StderrSink());
         var source = new ConfigSource(line.ConfigFiles);
         if (source.IsBuiltin)

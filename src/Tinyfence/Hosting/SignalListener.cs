@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using Tinyfence.Interop;
 
 namespace Tinyfence.Hosting;
 
@@ -6,14 +7,11 @@ namespace Tinyfence.Hosting;
 /// The daemon's signals: SIGHUP reloads, SIGTERM/SIGINT stop (a second one stops at once),
 /// SIGUSR1 pauses checking and SIGUSR2 resumes it (sysfence paused on SIGUSR1; without a handler
 /// that signal would kill the guard). The handlers only set flags and wake the main loop: the work
-/// happens on the main loop's thread.
+/// happens on the main loop's thread. (PosixSignal has no names for SIGUSR1 and SIGUSR2: their
+/// numbers are allowed as values.)
 /// </summary>
 public sealed class SignalListener : IDisposable
 {
-    // Linux numbers (x86-64 and arm64); PosixSignal has no names for them, raw values are allowed.
-    private const int SIGUSR1 = 10;
-    private const int SIGUSR2 = 12;
-
     private readonly PosixSignalRegistration[] _registrations;
     private readonly ManualResetEventSlim _wake;
     private volatile bool _reload;
@@ -28,8 +26,8 @@ public sealed class SignalListener : IDisposable
             PosixSignalRegistration.Create(PosixSignal.SIGHUP, OnSignal),
             PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal),
             PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal),
-            PosixSignalRegistration.Create((PosixSignal)SIGUSR1, OnSignal),
-            PosixSignalRegistration.Create((PosixSignal)SIGUSR2, OnSignal),
+            PosixSignalRegistration.Create((PosixSignal)Libc.SIGUSR1, OnSignal),
+            PosixSignalRegistration.Create((PosixSignal)Libc.SIGUSR2, OnSignal),
         ];
     }
 
@@ -66,10 +64,10 @@ public sealed class SignalListener : IDisposable
         context.Cancel = true;
         switch ((int)context.Signal)
         {
-            case SIGUSR1:
+            case Libc.SIGUSR1:
                 _paused = true;
                 break;
-            case SIGUSR2:
+            case Libc.SIGUSR2:
                 _paused = false;
                 break;
             default:

@@ -31,11 +31,6 @@ internal static unsafe partial class Libc
     public const short POLLHUP = 0x10;
     public const short POLLNVAL = 0x20;
 
-    public const int SIGKILL = 9;
-    public const int SIGTERM = 15;
-    public const int SIGCONT = 18;
-    public const int SIGSTOP = 19;
-
     /// <summary><c>struct pollfd</c>.</summary>
     [StructLayout(LayoutKind.Sequential)]
     public struct PollFd
