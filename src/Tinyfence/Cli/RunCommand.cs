@@ -9,18 +9,25 @@ public static class RunCommand
     public static int Run(CommandLine line)
     {
         var log = new Logger(line.Syslog ? new SyslogSink() : new StderrSink());
-        var source = new ConfigSource(line.ConfigFiles);
-        if (source.IsBuiltin)
+        using DemoDirectory? demo = line.ConfigFiles.Count == 0 ? DemoDirectory.Create() : null;
+        var source = new ConfigSource(line.ConfigFiles, demo?.Path);
+        if (demo is not null)
         {
-            log.Notice("no config file given: using the built-in rules, which only log (see: tinyfence check --builtin)");
+            log.Notice("no config file given: using the built-in rules, which only log, and a demo score table (see: tinyfence check --builtin)");
         }
 
-        using var daemon = new Daemon(source, line.ProcRoot, log, line.Syslog, line.DryRun, line.TestClock);
+        // The built-in table's clock can be moved (ADVANCE), to watch its decay.
+        using var daemon = new Daemon(source, line.ProcRoot, log, line.Syslog, line.DryRun, line.TestClock || demo is not null);
         try
         {
             if (!daemon.Start(handleSignals: !line.Once))
             {
                 return ExitCodes.Config;
+            }
+
+            if (demo is not null && !line.Once)
+            {
+                log.Notice(BuiltinConfig.TryIt(Environment.ProcessPath ?? "tinyfence", demo.Path));
             }
 
             if (line.Once)

@@ -10,7 +10,7 @@ public static class Usage
 
         run      check the rules of the config files (sysfence syntax and more) in the
                  foreground until SIGTERM; SIGHUP reloads. Without a file: built-in rules
-                 that only log.
+                 that only log and a demo score table, with the commands to try it.
           --once        check every rule once, wait for the commands started, exit
           --proc-root   read another /proc (a fixture tree, or the host's from a container)
           --dry-run     log the commands rules would run instead of running them

@@ -3,8 +3,11 @@ using Tinyfence.Config;
 
 namespace Tinyfence.Hosting;
 
-/// <summary>The config files named on the command line, or the built-in rules when there are none.</summary>
-public sealed class ConfigSource(IReadOnlyList<string> files)
+/// <summary>
+/// The config files named on the command line, or the built-in config when there are none, with
+/// its table in <paramref name="builtinDirectory"/> (<see cref="DemoDirectory"/>).
+/// </summary>
+public sealed class ConfigSource(IReadOnlyList<string> files, string? builtinDirectory = null)
 {
     public IReadOnlyList<string> Files { get; } = files;
 
@@ -19,7 +22,7 @@ public sealed class ConfigSource(IReadOnlyList<string> files)
     public TinyfenceConfig? Load(DiagnosticBag diagnostics)
     {
         TinyfenceConfig? config = IsBuiltin
-            ? ConfigLoader.LoadText(BuiltinConfig.Name, BuiltinConfig.Text, diagnostics)
+            ? ConfigLoader.LoadText(BuiltinConfig.Name, BuiltinConfig.Text(builtinDirectory ?? DemoDirectory.Placeholder), diagnostics)
             : ConfigLoader.Load(Files, diagnostics);
         if (config?.Mail is { } mail)
         {
