@@ -1,6 +1,7 @@
 # Tinyfence: build, run, test, publish and benchmark.
 #   make            build every project (JIT, Debug)
-#   make run        build and run the daemon in the foreground on the built-in rules (Ctrl-C stops it)
+#   make run        build and run the daemon in the foreground on the built-in config: rules that log,
+#                   a demo score table and the commands to try it (Ctrl-C stops it, removes its files)
 #   make test       install the test tools (test-deps), unit tests, then publish and test the published static binary
 #   make test-deps  install, with apt-get, the Debian packages the tests use (as root or with sudo -n)
 #   make publish    the static native binary, dist/tinyfence
