@@ -1,4 +1,5 @@
 using System.Globalization;
+using Tinyfence.Table;
 
 namespace Tinyfence.Adapters;
 
@@ -14,8 +15,8 @@ namespace Tinyfence.Adapters;
 /// </remarks>
 public sealed class FeedScoring
 {
-    /// <summary>The protocol's largest number: a HIT adds at most this much.</summary>
-    public const int MaxPoints = 1_000_000_000;
+    /// <summary>A HIT adds at most this much.</summary>
+    public const int MaxPoints = TableSpec.MaxScore;
 
     private const int MinStatus = 100;
     private const int MaxStatus = 599;

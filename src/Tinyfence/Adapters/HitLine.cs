@@ -7,7 +7,7 @@ namespace Tinyfence.Adapters;
 /// <summary>Builds the request line <c>HIT table address points\n</c> the adapters send.</summary>
 public static class HitLine
 {
-    public const int MaxLength = 4 + 31 + 1 + IpKey.MaxTextLength + 1 + 10 + 1;
+    public const int MaxLength = 4 + TableSpec.MaxNameLength + 1 + IpKey.MaxTextLength + 1 + 10 + 1;
 
     public static int Format(ReadOnlySpan<byte> table, IpKey key, int points, Span<byte> destination)
     {

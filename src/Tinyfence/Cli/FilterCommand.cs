@@ -19,7 +19,7 @@ public static class FilterCommand
     public static int Run(VerbOptions options, TextWriter error)
     {
         string table = options.Table();
-        int points = options.Number("--add", 0, 1, 1_000_000_000);
+        int points = options.Number("--add", 0, 1, TableSpec.MaxScore);
         if (points == 0)
         {
             throw new AdapterOptionException("--add is required (the points a matching body adds)");

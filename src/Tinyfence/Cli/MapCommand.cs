@@ -1,4 +1,5 @@
 using Tinyfence.Adapters;
+using Tinyfence.Table;
 
 namespace Tinyfence.Cli;
 
@@ -26,8 +27,8 @@ public static class MapCommand
             throw new Adapters.AdapterOptionException("--fallback is 1 to 64 printable ASCII characters");
         }
 
-        int hitBlocked = options.Number("--hit-blocked", 0, 0, 1_000_000_000);
-        int points = options.Number("--points", 1, 1, 1_000_000_000);
+        int hitBlocked = options.Number("--hit-blocked", 0, 0, TableSpec.MaxScore);
+        int points = options.Number("--points", 1, 1, TableSpec.MaxScore);
         using var program = new RewriteMapProgram(operation, table, options.ViewPath(table), options.SocketPath, fallback, hitBlocked, points);
         using Stream input = StandardStreams.Input();
         using Stream output = StandardStreams.Output();

@@ -1,4 +1,6 @@
 using System.Globalization;
+using Tinyfence.Layout;
+using Tinyfence.Table;
 
 namespace Tinyfence.Cli;
 
@@ -8,8 +10,6 @@ namespace Tinyfence.Cli;
 /// </summary>
 public sealed class VerbOptions
 {
-    public const string DefaultRunDirectory = "/run/tinyfence";
-
     private readonly Dictionary<string, List<string>> _values = new(StringComparer.Ordinal);
 
     private VerbOptions(List<string> operands) => Operands = operands;
@@ -78,14 +78,15 @@ public sealed class VerbOptions
     public string Table()
     {
         string table = Require("--table");
-        return Tinyfence.Table.TableSpec.IsValidName(table)
+        return TableSpec.IsValidName(table)
             ? table
-            : throw new Adapters.AdapterOptionException($"'{table}' is not a table name (1 to 31 letters, digits, '-' or '_')");
+            : throw new Adapters.AdapterOptionException($"'{table}' is not a table name ({TableSpec.NameRule})");
     }
 
-    public string RunDirectory => Get("--run-dir") ?? DefaultRunDirectory;
+    /// <summary>The daemon's files as --run-dir places them (the adapters use no state dir).</summary>
+    public RunLayout Layout => Get("--run-dir") is { } runDirectory ? RunLayout.Default with { RunDirectory = runDirectory } : RunLayout.Default;
 
-    public string SocketPath => Get("--socket") ?? Path.Combine(RunDirectory, Config.Settings.SocketFileName);
+    public string SocketPath => Get("--socket") ?? Layout.SocketPath;
 
-    public string ViewPath(string table) => Path.Combine(RunDirectory, table + ".table");
+    public string ViewPath(string table) => Layout.ViewPath(table);
 }

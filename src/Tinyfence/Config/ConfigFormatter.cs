@@ -81,7 +81,7 @@ public static class ConfigFormatter
     public static string FormatServer(ServerSection server, Settings settings)
     {
         var text = new StringBuilder("server {\n");
-        text.Append("    socket ").Append(Token.Quote(server.SocketPath ?? settings.DefaultSocketPath, '"')).Append('\n');
+        text.Append("    socket ").Append(Token.Quote(server.SocketPath ?? settings.Layout.SocketPath, '"')).Append('\n');
         text.Append("    mode 0").Append(Convert.ToString(server.Mode, 8)).Append('\n');
         if (server.Gid is { } gid)
         {

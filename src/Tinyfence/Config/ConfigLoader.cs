@@ -86,10 +86,10 @@ public sealed class ConfigLoader
         // The kernel's limit for a socket path (sun_path, 108 bytes with its NUL): checked here
         // too when the path comes from run-dir, so check rejects what run would fail on.
         if ((_server is not null || _tables.Count > 0) && _server?.SocketPath is null
-            && System.Text.Encoding.UTF8.GetByteCount(_settings.DefaultSocketPath) > 107)
+            && System.Text.Encoding.UTF8.GetByteCount(_settings.Layout.SocketPath) > 107)
         {
             SourceLocation where = _settingLocations.TryGetValue("run-dir", out SourceLocation at) ? at : _server?.Location ?? _tables[0].Location;
-            _diagnostics.Error(where, $"the socket path {_settings.DefaultSocketPath} is longer than the 107 bytes a Unix socket path may have: choose a shorter run-dir, or give server {{ socket \"PATH\" }}");
+            _diagnostics.Error(where, $"the socket path {_settings.Layout.SocketPath} is longer than the 107 bytes a Unix socket path may have: choose a shorter run-dir, or give server {{ socket \"PATH\" }}");
         }
 
         if (_server is not null && _tables.Count == 0)

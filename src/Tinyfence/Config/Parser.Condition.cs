@@ -1,5 +1,6 @@
 using System.Globalization;
 using Tinyfence.Proc;
+using Tinyfence.Table;
 
 namespace Tinyfence.Config;
 
@@ -207,7 +208,7 @@ public sealed partial class Parser
 
             case MetricKind.TableBlocked or MetricKind.TableScored:
                 Token table = Take();
-                if (table.Kind != TokenKind.String || !IsTableName(table.Text))
+                if (table.Kind != TokenKind.String || !TableSpec.IsValidName(table.Text))
                 {
                     throw Expected($"a table name in quotes after '{resource.Text}', as in {resource.Text} \"spam\"", table);
                 }

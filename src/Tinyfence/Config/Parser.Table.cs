@@ -1,3 +1,5 @@
+using Tinyfence.Table;
+
 namespace Tinyfence.Config;
 
 public sealed partial class Parser
@@ -12,9 +14,9 @@ public sealed partial class Parser
     {
         Take();
         Token nameToken = Take();
-        if (!IsTableName(nameToken.Text))
+        if (!TableSpec.IsValidName(nameToken.Text))
         {
-            throw new SyntaxError(nameToken.Location, $"a table name is 1 to 31 letters, digits, '-' or '_' (it names files and is a protocol word), found {nameToken.Describe()}");
+            throw new SyntaxError(nameToken.Location, $"a table name is {TableSpec.NameRule} (it names files and is a protocol word), found {nameToken.Describe()}");
         }
 
         Token open = TakeOpenBrace($"table \"{nameToken.Text}\"");
@@ -25,14 +27,14 @@ public sealed partial class Parser
             switch (name)
             {
                 case "capacity":
-                    table = table with { Capacity = TakeInteger("a number of addresses (16 to 16777216) after 'capacity'", 16, 1 << 24) };
+                    table = table with { Capacity = TakeInteger($"a number of addresses ({TableSpec.MinCapacity} to {TableSpec.MaxCapacity}) after 'capacity'", TableSpec.MinCapacity, TableSpec.MaxCapacity) };
                     break;
                 case "decay" when Current.IsWord("off"):
                     Take();
                     table = table with { DecayPoints = 0 };
                     break;
                 case "decay":
-                    int points = TakeInteger("a number of points after 'decay', as in 'decay 3 per 1d' (or 'decay off')", 1, 1_000_000_000);
+                    int points = TakeInteger("a number of points after 'decay', as in 'decay 3 per 1d' (or 'decay off')", 1, TableSpec.MaxScore);
                     TakeWord("per", $"'per' and a period after 'decay {points}', as in 'decay 3 per 1d'");
                     Token at = Current;
                     TimeSpan period = ParseDuration("after 'per'", positive: true);
@@ -45,7 +47,7 @@ public sealed partial class Parser
                     break;
                 case "block":
                     TakeWord("above", "'above' and a score after 'block', as in 'block above 15'");
-                    table = table with { BlockAbove = TakeInteger("a score after 'block above'", 0, 1_000_000_000) };
+                    table = table with { BlockAbove = TakeInteger("a score after 'block above'", 0, TableSpec.MaxScore) };
                     hasBlock = true;
                     break;
                 case "ipv6-prefix":
@@ -79,7 +81,4 @@ public sealed partial class Parser
         TakeWord("every", $"'every' and a period, or 'off', after '{setting}', as in '{setting} every {example}'");
         return ParseDuration("after 'every'", positive: true);
     }
-
-    private static bool IsTableName(string name) =>
-        name.Length is >= 1 and <= 31 && name.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_');
 }

@@ -1,3 +1,4 @@
+using Tinyfence.Layout;
 using Tinyfence.Logging;
 
 namespace Tinyfence.Config;
@@ -21,14 +22,11 @@ public sealed record Settings
     public LogLevel LogLevel { get; init; } = LogLevel.Info;
 
     /// <summary>Where the socket, the tables' shared views and the blocklists live (a tmpfs on most systems).</summary>
-    public string RunDirectory { get; init; } = "/run/tinyfence";
-
-    /// <summary>The socket of a server section that names none.</summary>
-    public string DefaultSocketPath => Path.Combine(RunDirectory, SocketFileName);
-
-    /// <summary>The socket's name in the run directory (the adapters' default too).</summary>
-    public const string SocketFileName = "tinyfence.sock";
+    public string RunDirectory { get; init; } = RunLayout.DefaultRunDirectory;
 
     /// <summary>Where the tables' snapshots live: must survive a reboot.</summary>
-    public string StateDirectory { get; init; } = "/var/lib/tinyfence";
+    public string StateDirectory { get; init; } = RunLayout.DefaultStateDirectory;
+
+    /// <summary>The files in those directories, named as the adapters name them.</summary>
+    public RunLayout Layout => new(RunDirectory, StateDirectory);
 }

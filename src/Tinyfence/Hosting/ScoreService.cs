@@ -1,6 +1,7 @@
 using Tinyfence.Blocklist;
 using Tinyfence.Config;
 using Tinyfence.Interop;
+using Tinyfence.Layout;
 using Tinyfence.Logging;
 using Tinyfence.Protocol;
 using Tinyfence.Rules;
@@ -228,9 +229,11 @@ internal sealed class ScoreService : ITableFigures, IDisposable
         Settings settings = config.Settings;
         TableSpec spec = ToSpec(section);
         HostedTable? current = _tables.Find(t => t.Section.Name == section.Name);
-        string viewPath = Path.Combine(settings.RunDirectory, section.Name + ".table");
+        RunLayout layout = settings.Layout;
+        string viewPath = layout.ViewPath(section.Name);
+        string snapshotPath = layout.SnapshotPath(section.Name);
         if (current is not null && current.Table.Spec == spec && current.Table.ViewPath == viewPath
-            && current.SnapshotPath == Path.Combine(settings.StateDirectory, section.Name + ".scores"))
+            && current.SnapshotPath == snapshotPath)
         {
             current.Section = section;
             current.Blocklist = BlocklistFor(section, settings, current.Blocklist);
@@ -242,7 +245,6 @@ internal sealed class ScoreService : ITableFigures, IDisposable
         ScoreTable table = ScoreTable.CreateUnpublished(spec, viewPath, gid is null ? ReadableByAll : ReadableByGroup);
         SetGroup(table.FilePath!, gid);
         table.ClockOffset = clockOffset;
-        string snapshotPath = Path.Combine(settings.StateDirectory, section.Name + ".scores");
         if (current is not null)
         {
             // The old table is retired and unmapped by Apply once nothing can be using it.
@@ -272,7 +274,7 @@ internal sealed class ScoreService : ITableFigures, IDisposable
             return null;
         }
 
-        string basePath = Path.Combine(settings.RunDirectory, section.Name + ".blocked");
+        string basePath = settings.Layout.BlocklistBasePath(section.Name);
         if (current is not null && current.BasePath == basePath)
         {
             return current;
@@ -374,7 +376,7 @@ internal sealed class ScoreService : ITableFigures, IDisposable
     }
 
     private static string SocketPathFor(TinyfenceConfig config) =>
-        config.Server?.SocketPath ?? config.Settings.DefaultSocketPath;
+        config.Server?.SocketPath ?? config.Settings.Layout.SocketPath;
 
     private static bool SameServer(ServerOptions? a, ServerOptions? b) =>
         a is null || b is null

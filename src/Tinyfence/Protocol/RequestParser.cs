@@ -8,13 +8,11 @@ namespace Tinyfence.Protocol;
 /// </summary>
 public static class RequestParser
 {
-    /// <summary>The largest number any request may carry (HIT's n, SET's n).</summary>
-    public const long MaxNumber = 1_000_000_000;
+    /// <summary>The largest number any request may carry (HIT's n, SET's n, ADVANCE's seconds).</summary>
+    public const long MaxNumber = TableSpec.MaxScore;
 
     /// <summary>The largest k of <c>TOP</c>.</summary>
     public const int MaxTopCount = 1000;
-
-    public const int MaxTableNameLength = 31;
 
     // The verb plus at most three arguments (HIT table ip n, SET table ip n).
     private const int MaxTokens = 4;
@@ -83,7 +81,7 @@ public static class RequestParser
         }
 
         ReadOnlySpan<byte> table = Token(line, bounds, 1);
-        if (!IsValidTableName(table))
+        if (!TableSpec.IsValidName(table))
         {
             return ParseStatus.BadTableName;
         }
@@ -119,26 +117,6 @@ public static class RequestParser
 
         request = new Request { Verb = verb, Table = table, Key = key, Number = n, HasNumber = true };
         return ParseStatus.Ok;
-    }
-
-    /// <summary>1..31 bytes of <c>[A-Za-z0-9_-]</c>: the names the configuration accepts for a table.</summary>
-    public static bool IsValidTableName(ReadOnlySpan<byte> name)
-    {
-        if (name.IsEmpty || name.Length > MaxTableNameLength)
-        {
-            return false;
-        }
-
-        foreach (byte c in name)
-        {
-            bool ok = (uint)(c - '0') <= 9 || (uint)((c | 0x20) - 'a') <= 'z' - 'a' || c == (byte)'_' || c == (byte)'-';
-            if (!ok)
-            {
-                return false;
-            }
-        }
-
-        return true;
     }
 
     /// <summary>

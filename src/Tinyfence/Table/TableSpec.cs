@@ -19,10 +19,19 @@ public sealed record TableSpec(
     // A name is a file name part (view, blocklist, snapshot) and a protocol token.
     public const int MaxNameLength = 31;
 
+    /// <summary>What a table name is, as every error that refuses one says it.</summary>
+    public const string NameRule = "1 to 31 letters, digits, '-' or '_'";
+
     public const int MinCapacity = 16;
 
     // 2^24 addresses is 512+ MB of slots: far beyond the few-MB hosts this is for.
     public const int MaxCapacity = 1 << 24;
+
+    /// <summary>
+    /// The highest score, threshold and number of points anything may give: a request, an
+    /// adapter's option, the config. Far above any real threshold, and sums of two stay in an int.
+    /// </summary>
+    public const int MaxScore = 1_000_000_000;
 
     public static bool IsValidName(ReadOnlySpan<char> name)
     {
@@ -33,7 +42,7 @@ public sealed record TableSpec(
 
         foreach (char c in name)
         {
-            if (!char.IsAsciiLetterOrDigit(c) && c != '_' && c != '-')
+            if (!IsNameCharacter(c))
             {
                 return false;
             }
@@ -41,4 +50,25 @@ public sealed record TableSpec(
 
         return true;
     }
+
+    /// <summary>The same rule over a protocol line's bytes (ASCII).</summary>
+    public static bool IsValidName(ReadOnlySpan<byte> name)
+    {
+        if (name.IsEmpty || name.Length > MaxNameLength)
+        {
+            return false;
+        }
+
+        foreach (byte c in name)
+        {
+            if (!IsNameCharacter((char)c))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static bool IsNameCharacter(char c) => char.IsAsciiLetterOrDigit(c) || c is '_' or '-';
 }
