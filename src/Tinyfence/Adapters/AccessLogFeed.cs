@@ -1,3 +1,4 @@
+using Tinyfence.Protocol;
 using Tinyfence.Table;
 
 namespace Tinyfence.Adapters;
@@ -40,7 +41,7 @@ public sealed class AccessLogFeed : ILineSink, IDisposable
     public AccessLogFeed(string table, FeedScoring scoring, string viewPath, string socketPath, AccessLogWriter? log, TimeSpan? batchPause = null)
     {
         _batchPause = batchPause ?? BatchPause;
-        _table = HitLine.TableBytes(table);
+        _table = RequestWriter.TableName(table);
         _scoring = scoring;
         _view = new ViewHandle(viewPath);
         _client = new ScoreClient(socketPath);
@@ -77,8 +78,8 @@ public sealed class AccessLogFeed : ILineSink, IDisposable
         int points = _scoring.PointsFor(request, blocked);
         if (points > 0)
         {
-            Span<byte> hit = stackalloc byte[HitLine.MaxLength];
-            _client.Send(hit[..HitLine.Format(_table, client, points, hit)]);
+            Span<byte> hit = stackalloc byte[RequestWriter.MaxHitLength];
+            _client.Send(hit[..RequestWriter.Hit(_table, client, points, hit)]);
             Scored++;
         }
     }

@@ -1,4 +1,5 @@
 using System.Buffers.Text;
+using Tinyfence.Protocol;
 using Tinyfence.Table;
 
 namespace Tinyfence.Adapters;
@@ -30,8 +31,8 @@ public sealed class RewriteMapProgram : ILineSink, IDisposable
     public RewriteMapProgram(MapOperation operation, string table, string viewPath, string socketPath, string fallback, int hitBlocked, int points)
     {
         _operation = operation;
-        _table = HitLine.TableBytes(table);
-        _fallback = HitLine.TableBytes(fallback);
+        _table = RequestWriter.TableName(table);
+        _fallback = System.Text.Encoding.ASCII.GetBytes(fallback);
         _hitBlocked = hitBlocked;
         _points = points;
         _view = new ViewHandle(viewPath);
@@ -131,8 +132,8 @@ public sealed class RewriteMapProgram : ILineSink, IDisposable
 
     private void SendHit(IpKey address, int points)
     {
-        Span<byte> line = stackalloc byte[HitLine.MaxLength];
-        _client.Send(line[..HitLine.Format(_table, address, points, line)]);
+        Span<byte> line = stackalloc byte[RequestWriter.MaxHitLength];
+        _client.Send(line[..RequestWriter.Hit(_table, address, points, line)]);
     }
 
     private static int WriteNull(Span<byte> answer)

@@ -1,4 +1,5 @@
 using System.Net.Sockets;
+using Tinyfence.Protocol;
 
 namespace Tinyfence.Adapters;
 
@@ -103,8 +104,8 @@ public sealed class ScoreClient : IDisposable
             return null;
         }
 
-        int sent = socket.Send("QUIET\n"u8, SocketFlags.None, out SocketError error);
-        if (error != SocketError.Success || sent != 6)
+        int sent = socket.Send(RequestWriter.Quiet, SocketFlags.None, out SocketError error);
+        if (error != SocketError.Success || sent != RequestWriter.Quiet.Length)
         {
             socket.Dispose();
             LastFailure = error.ToString();

@@ -1,5 +1,5 @@
 using System.Net.Sockets;
-using System.Text;
+using Tinyfence.Protocol;
 
 namespace Tinyfence.Adapters;
 
@@ -37,19 +37,20 @@ public sealed class ScoreConnection : IDisposable
         }
     }
 
-    public void Send(string line) => _socket.Send(Encoding.ASCII.GetBytes(line + "\n"));
+    /// <summary>Sends whole request lines (<see cref="RequestWriter"/>).</summary>
+    public void Send(ReadOnlySpan<byte> lines) => _socket.Send(lines);
 
-    /// <summary>The next reply line (without its newline); null when the daemon closed the connection.</summary>
-    public string? ReadLine()
+    /// <summary>The next reply; null when the daemon closed the connection.</summary>
+    public Reply? ReadReply()
     {
         while (true)
         {
             int newline = _buffer.AsSpan(_start, _end - _start).IndexOf((byte)'\n');
             if (newline >= 0)
             {
-                string line = Encoding.ASCII.GetString(_buffer, _start, newline);
+                Reply reply = Reply.Parse(_buffer.AsSpan(_start, newline));
                 _start += newline + 1;
-                return line;
+                return reply;
             }
 
             if (_start > 0)

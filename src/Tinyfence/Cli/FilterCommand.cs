@@ -1,5 +1,6 @@
 using System.Net.Sockets;
 using Tinyfence.Adapters;
+using Tinyfence.Protocol;
 using Tinyfence.Table;
 
 namespace Tinyfence.Cli;
@@ -54,11 +55,12 @@ public static class FilterCommand
         try
         {
             using var connection = ScoreConnection.Open(socketPath, s_daemonTimeout);
-            connection.Send($"HIT {table} {client} {points}");
-            string? reply = connection.ReadLine();
-            if (reply is null || reply.StartsWith("ERR", StringComparison.Ordinal))
+            Span<byte> hit = stackalloc byte[RequestWriter.MaxHitLength];
+            connection.Send(hit[..RequestWriter.Hit(RequestWriter.TableName(table), client, points, hit)]);
+            Reply? reply = connection.ReadReply();
+            if (reply is not { IsError: false })
             {
-                error.WriteLine($"tinyfence filter: the daemon refused the hit: {reply ?? "no answer"}");
+                error.WriteLine($"tinyfence filter: the daemon refused the hit: {reply?.Text ?? "no answer"}");
             }
         }
         catch (Exception e) when (e is SocketException or IOException or ArgumentException)

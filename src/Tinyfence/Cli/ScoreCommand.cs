@@ -1,47 +1,58 @@
 using System.Net.Sockets;
+using Tinyfence.Adapters;
+using Tinyfence.Protocol;
 
 namespace Tinyfence.Cli;
 
 /// <summary>
 /// <c>tinyfence score [--socket PATH | --run-dir DIR] VERB ARGS...</c>: one request to the
-/// daemon, its reply printed. Exit status 0, 1 for an <c>ERR</c> reply, 69 when the daemon does
-/// not answer.
+/// daemon, its reply printed. Exit status 0, 1 for an <c>ERR</c> reply (or a request the daemon
+/// would answer with one, found before connecting), 69 when the daemon does not answer.
 /// </summary>
 public static class ScoreCommand
 {
     public static readonly string[] Options = ["--socket", "--run-dir", "--timeout"];
 
-    private static readonly string[] s_verbs = ["get", "hit", "set", "del", "check", "top", "stats", "ping", "advance"];
+    // QUIET would leave the client waiting for replies that never come.
+    private static readonly string[] s_verbs = [.. Enum.GetValues<Verb>().Where(v => v != Verb.Quiet).Select(v => v.ToString().ToLowerInvariant())];
 
     public static int Run(VerbOptions options, TextWriter output, TextWriter error)
     {
-        if (options.Operands.Count == 0 || !s_verbs.Contains(options.Operands[0].ToLowerInvariant()))
+        byte[]? request = RequestWriter.Words(options.Operands);
+        Request parsed = default;
+        ParseStatus status = request is null ? ParseStatus.UnknownCommand : RequestParser.TryParse(request.AsSpan(0, request.Length - 1), out parsed);
+        if (status == ParseStatus.UnknownCommand || parsed.Verb == Verb.Quiet)
         {
-            throw new Adapters.AdapterOptionException($"give a request: {string.Join(", ", s_verbs)} (as in 'tinyfence score get spam 192.0.2.1')");
+            throw new AdapterOptionException($"give a request: {string.Join(", ", s_verbs)} (as in 'tinyfence score get spam 192.0.2.1')");
         }
 
-        string request = string.Join(' ', options.Operands);
-        bool multiLine = options.Operands[0].ToLowerInvariant() is "top" or "stats";
+        if (status != ParseStatus.Ok)
+        {
+            error.WriteLine($"tinyfence score: {Reply.Parse(ReplyWriter.ErrorText(status)[..^1]).Text}");
+            return ExitCodes.Failure;
+        }
+
+        bool untilEnd = parsed.Verb is Verb.Top or Verb.Stats;
         var timeout = TimeSpan.FromSeconds(options.Number("--timeout", 5, 1, 3600));
         try
         {
-            using var connection = Adapters.ScoreConnection.Open(options.SocketPath, timeout);
+            using var connection = ScoreConnection.Open(options.SocketPath, timeout);
             connection.Send(request);
-            while (connection.ReadLine() is { } line)
+            while (connection.ReadReply() is { } reply)
             {
-                if (line.StartsWith("ERR", StringComparison.Ordinal))
+                if (reply.IsError)
                 {
-                    error.WriteLine($"tinyfence score: {line}");
+                    error.WriteLine($"tinyfence score: {reply.Text}");
                     return ExitCodes.Failure;
                 }
 
-                if (multiLine && line == "END")
+                if (untilEnd && reply.IsEnd)
                 {
                     return ExitCodes.Ok;
                 }
 
-                output.WriteLine(line);
-                if (!multiLine)
+                output.WriteLine(reply.Text);
+                if (!untilEnd)
                 {
                     return ExitCodes.Ok;
                 }

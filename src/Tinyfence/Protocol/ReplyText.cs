@@ -30,4 +30,19 @@ public static class ReplyText
 
     /// <summary>Sent by the server before it closes the connection.</summary>
     public static ReadOnlySpan<byte> ErrNotAllowed => "ERR not allowed\n"u8;
+
+    /// <summary>The line of an error (the client side reads replies by it).</summary>
+    public static ReadOnlySpan<byte> ErrorLine(ReplyError error) => error switch
+    {
+        ReplyError.UnknownCommand => ErrUnknownCommand,
+        ReplyError.WrongArgumentCount => ErrWrongArgumentCount,
+        ReplyError.UnknownTable => ErrUnknownTable,
+        ReplyError.BadAddress => ErrBadAddress,
+        ReplyError.BadNumber => ErrBadNumber,
+        ReplyError.ClockFixed => ErrClockFixed,
+        ReplyError.LineTooLong => ErrLineTooLong,
+        ReplyError.TooManyClients => ErrTooManyClients,
+        ReplyError.NotAllowed => ErrNotAllowed,
+        _ => throw new ArgumentOutOfRangeException(nameof(error), error, "has no fixed line"),
+    };
 }
