@@ -4,17 +4,22 @@ using Tinyfence.Hosting;
 namespace Tinyfence.Cli;
 
 /// <summary><c>tinyfence check</c>: reports every finding, then prints the rules as understood.</summary>
-public static class CheckCommand
+internal static class CheckCommand
 {
-    public static int Run(CommandLine line, TextWriter output, TextWriter errors)
+    public static int Run(Arguments arguments, TextWriter output, TextWriter errors)
     {
-        if (line.ConfigFiles.Count == 0 && !line.Builtin)
+        bool builtin = arguments.Has("--builtin");
+        if (builtin && arguments.Operands.Count > 0)
         {
-            errors.WriteLine("tinyfence check: name the config files to check (-c FILE), or --builtin for the built-in rules");
-            return ExitCodes.Usage;
+            throw new UsageException("--builtin and config files exclude each other");
         }
 
-        var source = new ConfigSource(line.ConfigFiles);
+        if (arguments.Operands.Count == 0 && !builtin)
+        {
+            throw new UsageException("name the config files to check (-c FILE), or --builtin for the built-in rules");
+        }
+
+        var source = new ConfigSource(arguments.Operands);
         var diagnostics = new DiagnosticBag();
         TinyfenceConfig? config = source.Load(diagnostics);
         foreach (Diagnostic diagnostic in diagnostics.InReadingOrder())

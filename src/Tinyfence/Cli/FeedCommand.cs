@@ -13,12 +13,9 @@ namespace Tinyfence.Cli;
 /// would lose what is in the pipe and what they write after (their writes then fail with EPIPE);
 /// the input ends when the last of them exits.
 /// </summary>
-public static class FeedCommand
+internal static class FeedCommand
 {
-    public static readonly string[] Options =
-        ["--table", "--run-dir", "--socket", "--blocked-points", "--status", "--url-patterns", "--url-points", "--log", "--log-max-size"];
-
-    public static int Run(VerbOptions options, TextWriter error)
+    public static int Run(Arguments options, TextWriter output, TextWriter error)
     {
         string table = options.Table();
         PatternSet? urlPatterns = options.Get("--url-patterns") is { } file ? PatternSet.Load(file) : null;
@@ -26,7 +23,7 @@ public static class FeedCommand
         double maxSize = 0;
         if (options.Get("--log-max-size") is { } size && (!SizeSyntax.TryParse(size, out maxSize) || maxSize < 4096))
         {
-            throw new AdapterOptionException($"--log-max-size takes a size of at least 4k, such as 100M, not '{size}'");
+            throw new UsageException($"--log-max-size takes a size of at least 4k, such as 100M, not '{size}'");
         }
 
         // The signals are taken before the log is opened: a SIGHUP sent as soon as the file

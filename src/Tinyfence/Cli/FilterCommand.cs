@@ -11,27 +11,26 @@ namespace Tinyfence.Cli;
 /// <c>REMOTE_ADDR</c> and waits (up to a second) for the daemon to apply them, so the client's
 /// next request is already judged with them.
 /// </summary>
-public static class FilterCommand
+internal static class FilterCommand
 {
-    public static readonly string[] Options = ["--table", "--add", "--patterns", "--run-dir", "--socket"];
-
     private static readonly TimeSpan s_daemonTimeout = TimeSpan.FromSeconds(1);
 
-    public static int Run(VerbOptions options, TextWriter error)
+    public static int Run(Arguments options, TextWriter output, TextWriter error)
     {
         string table = options.Table();
         int points = options.Number("--add", 0, 1, TableSpec.MaxScore);
         if (points == 0)
         {
-            throw new AdapterOptionException("--add is required (the points a matching body adds)");
+            throw new UsageException("--add is required (the points a matching body adds)");
         }
 
         PatternSet patterns = PatternSet.Load(options.Require("--patterns"));
         string? remote = Environment.GetEnvironmentVariable("REMOTE_ADDR");
         var pump = new BodyPump(new StreamMatcher(patterns));
         using Stream input = StandardStreams.Input();
-        using Stream output = StandardStreams.Output();
-        pump.Run(input, output, pattern =>
+        // Apache reads the bytes, not text: stdout as a stream.
+        using Stream body = StandardStreams.Output();
+        pump.Run(input, body, pattern =>
         {
             if (!IpKey.TryParse(System.Text.Encoding.ASCII.GetBytes(remote ?? ""), out IpKey client))
             {

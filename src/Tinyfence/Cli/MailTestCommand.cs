@@ -9,18 +9,18 @@ namespace Tinyfence.Cli;
 /// <c>tinyfence mail-test</c>: one message with the config's mail settings, sent at once (no
 /// queue, no retry), and the SMTP dialogue printed with the server's own words at each step.
 /// </summary>
-public static class MailTestCommand
+internal static class MailTestCommand
 {
-    public static int Run(CommandLine line, TextWriter output, TextWriter errors)
+    public static int Run(Arguments arguments, TextWriter output, TextWriter errors)
     {
-        if (line.ConfigFiles.Count == 0)
+        if (arguments.Operands.Count == 0)
         {
-            errors.WriteLine("tinyfence mail-test: name the config file with the mail section (-c FILE)");
-            return ExitCodes.Usage;
+            throw new UsageException("name the config file with the mail section (-c FILE)");
         }
 
+        string? mailTo = arguments.Get("--to");
         var diagnostics = new DiagnosticBag();
-        TinyfenceConfig? config = new ConfigSource(line.ConfigFiles).Load(diagnostics);
+        TinyfenceConfig? config = new ConfigSource(arguments.Operands).Load(diagnostics);
         foreach (Diagnostic diagnostic in diagnostics.InReadingOrder())
         {
             errors.WriteLine(diagnostic.ToString());
@@ -51,10 +51,10 @@ public static class MailTestCommand
                 """),
             now)
         {
-            To = line.MailTo is null ? [] : [line.MailTo],
+            To = mailTo is null ? [] : [mailTo],
         };
 
-        output.WriteLine($"sending a test message to {(line.MailTo ?? string.Join(", ", settings.To))} through {settings.Host}:{settings.Port} ({settings.Security})");
+        output.WriteLine($"sending a test message to {(mailTo ?? string.Join(", ", settings.To))} through {settings.Host}:{settings.Port} ({settings.Security})");
         MailTestReport report = MailTest.Send(settings, message);
         foreach (string dialogueLine in report.Dialogue)
         {

@@ -1,47 +1,63 @@
+using Tinyfence.Adapters;
 using Tinyfence.Hosting;
 
 namespace Tinyfence.Cli;
 
 internal static class Program
 {
-    private static readonly string[] s_adapterVerbs = ["map", "filter", "feed", "score"];
-
     private static int Main(string[] args)
     {
+        CommandSpec? named = args.Length > 0 ? Commands.Find(args[0]) : null;
+        CommandSpec command = named ?? Commands.Run;
+        string[] rest = named is null ? args : args[1..];
+
         // Before anything starts the runtime's signal handling (Console does).
-        InheritedSignals.Reclaim(args.Length == 0 ? InheritedSignals.Daemon : args[0] switch
+        InheritedSignals.Reclaim(command.Signals);
+        if (command.FailOpen is null)
         {
-            "feed" => InheritedSignals.Feed,
-            "map" or "filter" or "score" => InheritedSignals.Adapter,
-            _ => InheritedSignals.Daemon,
-        });
-        if (args.Length > 0 && Array.IndexOf(s_adapterVerbs, args[0]) >= 0)
-        {
-            return AdapterVerbs.Run(args[0], args[1..]);
+            // Anywhere on the line, as with most tools. Apache never passes them to its adapters.
+            if (rest.Contains("-V") || rest.Contains("--version"))
+            {
+                (command, rest) = (Commands.Version, []);
+            }
+            else if (rest.Contains("-h") || rest.Contains("--help"))
+            {
+                (command, rest) = (Commands.Help, []);
+            }
         }
 
-        CommandLine? line = CommandLine.Parse(args, out string? error);
-        if (line is null)
+        try
         {
-            Console.Error.WriteLine($"tinyfence: {error}");
+            return command.Run(Arguments.Parse(command, rest), Console.Out, Console.Error);
+        }
+        catch (Exception e) when (e is UsageException or AdapterOptionException or ArgumentException)
+        {
+            // ArgumentException: a value the runtime refuses (a socket path over the kernel's limit).
+            return Refuse(command, e is AdapterOptionException found ? found.Errors : [e.Message]);
+        }
+    }
+
+    /// <summary>
+    /// Says what is wrong on stderr (for the verbs Apache runs, its error log) and exits 64; the
+    /// Apache-facing verbs first fail open, serving Apache until their input ends.
+    /// </summary>
+    private static int Refuse(CommandSpec command, IReadOnlyList<string> messages)
+    {
+        foreach (string message in messages)
+        {
+            Console.Error.WriteLine($"tinyfence {command.Name}: {message}");
+        }
+
+        if (command.FailOpen is not { } failOpen)
+        {
             Console.Error.WriteLine("try 'tinyfence --help'");
             return ExitCodes.Usage;
         }
 
-        switch (line.Verb)
-        {
-            case "version":
-                Console.Out.WriteLine($"tinyfence {VersionInfo.Version}");
-                return ExitCodes.Ok;
-            case "help":
-                Console.Out.WriteLine(Usage.Text);
-                return ExitCodes.Ok;
-            case "check":
-                return CheckCommand.Run(line, Console.Out, Console.Error);
-            case "mail-test":
-                return MailTestCommand.Run(line, Console.Out, Console.Error);
-            default:
-                return RunCommand.Run(line);
-        }
+        Console.Error.WriteLine($"tinyfence {command.Name}: failing open: {failOpen.Description}");
+        using Stream input = StandardStreams.Input();
+        using Stream output = StandardStreams.Output();
+        failOpen.Serve(input, output);
+        return ExitCodes.Usage;
     }
 }

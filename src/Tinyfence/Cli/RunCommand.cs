@@ -4,33 +4,41 @@ using Tinyfence.Logging;
 namespace Tinyfence.Cli;
 
 /// <summary><c>tinyfence run</c>: the daemon in the foreground, or one pass with --once.</summary>
-public static class RunCommand
+internal static class RunCommand
 {
-    public static int Run(CommandLine line)
+    public static int Run(Arguments arguments, TextWriter output, TextWriter error)
     {
-        var log = new Logger(line.Syslog ? new SyslogSink() : new StderrSink());
-        using DemoDirectory? demo = line.ConfigFiles.Count == 0 ? DemoDirectory.Create() : null;
-        var source = new ConfigSource(line.ConfigFiles, demo?.Path);
+        string procRoot = arguments.Get("--proc-root") ?? "/proc";
+        if (!Directory.Exists(procRoot))
+        {
+            throw new UsageException($"--proc-root '{procRoot}': no such directory");
+        }
+
+        bool once = arguments.Has("--once");
+        bool syslog = arguments.Has("--syslog");
+        var log = new Logger(syslog ? new SyslogSink() : new StderrSink());
+        using DemoDirectory? demo = arguments.Operands.Count == 0 ? DemoDirectory.Create() : null;
+        var source = new ConfigSource(arguments.Operands, demo?.Path);
         if (demo is not null)
         {
             log.Notice("no config file given: using the built-in rules, which only log, and a demo score table (see: tinyfence check --builtin)");
         }
 
         // The built-in table's clock can be moved (ADVANCE), to watch its decay.
-        using var daemon = new Daemon(source, line.ProcRoot, log, line.Syslog, line.DryRun, line.TestClock || demo is not null);
+        using var daemon = new Daemon(source, procRoot, log, syslog, arguments.Has("--dry-run"), arguments.Has("--test-clock") || demo is not null);
         try
         {
-            if (!daemon.Start(handleSignals: !line.Once))
+            if (!daemon.Start(handleSignals: !once))
             {
                 return ExitCodes.Config;
             }
 
-            if (demo is not null && !line.Once)
+            if (demo is not null && !once)
             {
                 log.Notice(BuiltinConfig.TryIt(Environment.ProcessPath ?? "tinyfence", demo.Path));
             }
 
-            if (line.Once)
+            if (once)
             {
                 daemon.RunOnce();
             }

@@ -9,21 +9,19 @@ namespace Tinyfence.Cli;
 /// daemon, its reply printed. Exit status 0, 1 for an <c>ERR</c> reply (or a request the daemon
 /// would answer with one, found before connecting), 69 when the daemon does not answer.
 /// </summary>
-public static class ScoreCommand
+internal static class ScoreCommand
 {
-    public static readonly string[] Options = ["--socket", "--run-dir", "--timeout"];
-
     // QUIET would leave the client waiting for replies that never come.
     private static readonly string[] s_verbs = [.. Enum.GetValues<Verb>().Where(v => v != Verb.Quiet).Select(v => v.ToString().ToLowerInvariant())];
 
-    public static int Run(VerbOptions options, TextWriter output, TextWriter error)
+    public static int Run(Arguments options, TextWriter output, TextWriter error)
     {
         byte[]? request = RequestWriter.Words(options.Operands);
         Request parsed = default;
         ParseStatus status = request is null ? ParseStatus.UnknownCommand : RequestParser.TryParse(request.AsSpan(0, request.Length - 1), out parsed);
         if (status == ParseStatus.UnknownCommand || parsed.Verb == Verb.Quiet)
         {
-            throw new AdapterOptionException($"give a request: {string.Join(", ", s_verbs)} (as in 'tinyfence score get spam 192.0.2.1')");
+            throw new UsageException($"give a request: {string.Join(", ", s_verbs)} (as in 'tinyfence score get spam 192.0.2.1')");
         }
 
         if (status != ParseStatus.Ok)

@@ -1,27 +1,46 @@
+using System.Text;
+
 namespace Tinyfence.Cli;
 
-public static class Usage
+/// <summary>The text of <c>tinyfence --help</c>, written from <see cref="Commands"/>.</summary>
+internal static class Usage
 {
-    public const string Text = """
-        usage: tinyfence [run] [-c FILE]... [FILE]... [--proc-root DIR] [--once] [--dry-run] [--syslog]
-               tinyfence check [-c FILE]... [FILE]... | check --builtin
-               tinyfence mail-test [-c FILE]... [--to ADDRESS]
-               tinyfence --version | --help
+    public static string Text { get; } = Write();
 
-        run      check the rules of the config files (sysfence syntax and more) in the
-                 foreground until SIGTERM; SIGHUP reloads. Without a file: built-in rules
-                 that only log and a demo score table, with the commands to try it.
-          --once        check every rule once, wait for the commands started, exit
-          --proc-root   read another /proc (a fixture tree, or the host's from a container)
-          --dry-run     log the commands rules would run instead of running them
-          --syslog      log to syslog (/dev/log) instead of stderr
-        check    validate the config files: every error as FILE:LINE:COL, exit status 78;
-                 on success print the rules as understood, grouping made explicit
+    private static string Write()
+    {
+        var text = new StringBuilder();
+        string lead = "usage: ";
+        foreach (CommandSpec command in Commands.All)
+        {
+            if (command.Options.Length > 0 || command.Operands is not null)
+            {
+                text.Append(lead).Append("tinyfence ").Append(command == Commands.Run ? "[run]" : command.Name)
+                    .Append(' ').Append(command.Synopsis).Append('\n');
+                lead = "       ";
+            }
+        }
 
-        mail-test  send one test message with the config's mail section and show what the
-                 server said at each step (connection, TLS, AUTH, each recipient, DATA)
+        text.Append(lead).Append("tinyfence --version | --help\n");
+        foreach (CommandSpec command in Commands.All)
+        {
+            text.Append('\n').Append(command.Name).Append('\n');
+            foreach (string line in command.Summary.Split('\n'))
+            {
+                text.Append("    ").Append(line).Append('\n');
+            }
 
-        exit status: 0 ok, 1 failure, 64 usage error, 78 config error
-        documentation: man tinyfence, README.md
-        """;
+            foreach (OptionSpec option in command.Options)
+            {
+                text.Append("  ").Append(option.Spelling.PadRight(24)).Append(' ').Append(option.Help).Append('\n');
+            }
+        }
+
+        text.Append("""
+
+            exit status: 0 ok, 1 failure, 64 usage error, 69 daemon unavailable, 78 config error
+            documentation: man tinyfence, README.md
+            """);
+        return text.ToString();
+    }
 }

@@ -14,13 +14,13 @@ namespace Tinyfence.Hosting;
 public static unsafe class InheritedSignals
 {
     /// <summary>The daemon: reload, stop, pause and resume; SIGCHLD for its commands' exit statuses.</summary>
-    public static ReadOnlySpan<int> Daemon => [Libc.SIGHUP, Libc.SIGINT, Libc.SIGTERM, Libc.SIGUSR1, Libc.SIGUSR2, Libc.SIGCHLD];
+    public static int[] Daemon { get; } = [Libc.SIGHUP, Libc.SIGINT, Libc.SIGTERM, Libc.SIGUSR1, Libc.SIGUSR2, Libc.SIGCHLD];
 
     /// <summary>feed: SIGHUP reopens the log, SIGTERM flushes it, SIGINT stops.</summary>
-    public static ReadOnlySpan<int> Feed => [Libc.SIGHUP, Libc.SIGINT, Libc.SIGTERM];
+    public static int[] Feed { get; } = [Libc.SIGHUP, Libc.SIGINT, Libc.SIGTERM];
 
     /// <summary>map, filter, score: stopped by SIGTERM (Apache) or SIGINT.</summary>
-    public static ReadOnlySpan<int> Adapter => [Libc.SIGINT, Libc.SIGTERM];
+    public static int[] Adapter { get; } = [Libc.SIGINT, Libc.SIGTERM];
 
     /// <summary>
     /// Sets each of <paramref name="signals"/> to its default action and SIGPIPE to ignore (a

@@ -9,22 +9,55 @@ public class CommandLineTests
     [Fact]
     public void RunIsTheDefaultVerbAndFilesMayComeWithoutDashC()
     {
-        CommandLine line = CommandLine.Parse(["a.conf", "-c", "b.conf", "--once"], out _)!;
-        Assert.Equal("run", line.Verb);
-        Assert.Equal(["a.conf", "b.conf"], line.ConfigFiles);
-        Assert.True(line.Once);
+        Arguments arguments = Arguments.Parse(Commands.Run, ["a.conf", "-c", "b.conf", "--once"]);
+        Assert.Equal(["a.conf", "b.conf"], arguments.Operands);
+        Assert.True(arguments.Has("--once"));
+        Assert.False(arguments.Has("--syslog"));
+    }
+
+    [Fact]
+    public void OptionValuesAreKeptInOrderAndTheLastOneWins()
+    {
+        Arguments arguments = Arguments.Parse(Commands.Find("feed")!, ["--table", "spam", "--status", "404=2", "--status", "500=1", "--table", "ham"]);
+        Assert.Equal(["404=2", "500=1"], arguments.GetAll("--status"));
+        Assert.Equal("ham", arguments.Table());
     }
 
     [Theory]
-    [InlineData(new[] { "--bogus" }, "unknown option '--bogus'")]
-    [InlineData(new[] { "-c" }, "-c needs a file name")]
-    [InlineData(new[] { "--proc-root" }, "--proc-root needs a directory")]
+    [InlineData("run", new[] { "--bogus" }, "unknown option '--bogus' (run takes -c, --proc-root, --once, --dry-run, --syslog, --test-clock)")]
+    [InlineData("run", new[] { "-c" }, "-c needs a file name")]
+    [InlineData("run", new[] { "--proc-root" }, "--proc-root needs a directory")]
+    [InlineData("check", new[] { "--once" }, "unknown option '--once' (check takes -c, --builtin)")]
+    [InlineData("map", new[] { "--table", "spam", "extra" }, "unexpected argument 'extra'")]
+    [InlineData("version", new[] { "--bogus" }, "unknown option '--bogus' (version takes none)")]
+    public void ParsingRejectsMistakesWithAReason(string verb, string[] args, string error)
+    {
+        UsageException refused = Assert.Throws<UsageException>(() => Arguments.Parse(Commands.Find(verb)!, args));
+        Assert.Equal(error, refused.Message);
+    }
+
+    [Theory]
     [InlineData(new[] { "run", "--proc-root", "/no/such/dir" }, "--proc-root '/no/such/dir': no such directory")]
     [InlineData(new[] { "check", "--builtin", "x.conf" }, "--builtin and config files exclude each other")]
-    public void RejectsMistakesWithAReason(string[] args, string error)
+    [InlineData(new[] { "score", "--run-dir", "/nonexistent", "fly", "spam" }, "give a request: ping, get, hit, set, del, check, top, stats, advance")]
+    public void VerbsRejectMistakesWithAReasonAndExit64(string[] args, string error)
     {
-        Assert.Null(CommandLine.Parse(args, out string? message));
-        Assert.Equal(error, message);
+        (int code, string output) = TinyfenceProgram.Run(args);
+        Assert.Equal(64, code);
+        Assert.Contains($"tinyfence {args[0]}: {error}", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void UsageListsEveryVerbAndEveryOption()
+    {
+        foreach (CommandSpec command in Commands.All)
+        {
+            Assert.Contains("\n" + command.Name + "\n", Usage.Text, StringComparison.Ordinal);
+            foreach (OptionSpec option in command.Options)
+            {
+                Assert.Contains("  " + option.Spelling + " ", Usage.Text, StringComparison.Ordinal);
+            }
+        }
     }
 
     [Fact]
