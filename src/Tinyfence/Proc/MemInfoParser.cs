@@ -77,17 +77,15 @@ public static class MemInfoParser
         return true;
     }
 
-    private static Keys KeyOf(ReadOnlySpan<byte> name)
-    {
-        if (name.SequenceEqual("MemTotal"u8)) return Keys.MemTotal;
-        if (name.SequenceEqual("MemFree"u8)) return Keys.MemFree;
-        if (name.SequenceEqual("MemAvailable"u8)) return Keys.MemAvailable;
-        if (name.SequenceEqual("Buffers"u8)) return Keys.Buffers;
-        if (name.SequenceEqual("Cached"u8)) return Keys.Cached;
-        if (name.SequenceEqual("SwapTotal"u8)) return Keys.SwapTotal;
-        if (name.SequenceEqual("SwapFree"u8)) return Keys.SwapFree;
-        return Keys.None;
-    }
+    private static Keys KeyOf(ReadOnlySpan<byte> name) =>
+        name.SequenceEqual("MemTotal"u8) ? Keys.MemTotal
+        : name.SequenceEqual("MemFree"u8) ? Keys.MemFree
+        : name.SequenceEqual("MemAvailable"u8) ? Keys.MemAvailable
+        : name.SequenceEqual("Buffers"u8) ? Keys.Buffers
+        : name.SequenceEqual("Cached"u8) ? Keys.Cached
+        : name.SequenceEqual("SwapTotal"u8) ? Keys.SwapTotal
+        : name.SequenceEqual("SwapFree"u8) ? Keys.SwapFree
+        : Keys.None;
 
     // "       24683656 kB": blanks, a number, then nothing or the "kB" unit.
     private static bool TryParseKiB(ReadOnlySpan<byte> field, out long kib)

@@ -148,8 +148,8 @@ public class ProcReaderFailureTests
         {
             int port = i % 3 == 0 ? 80 : i % 3 == 1 ? 443 : 8443;
             int state = i % 5 == 0 ? 6 : 1;
-            if (state == 1 && port == 80) expected80++;
-            if (state == 1 && port == 443) expected443++;
+            expected80 += state == 1 && port == 80 ? 1 : 0;
+            expected443 += state == 1 && port == 443 ? 1 : 0;
             string line = string.Create(System.Globalization.CultureInfo.InvariantCulture,
                 $"{i,4}: 0A01A8C0:{port:X4} 0771CBCB:{(i % 60000) + 1024:X4} {state:X2} 00000000:00000000 01:00000015 00000000    33        0 {20000 + i} 2 ffff8f1e4c3aa000 20 4 30 10 -1");
             text.Append(line.PadRight(149)).Append('\n');
