@@ -1,5 +1,3 @@
-using Tinyfence.Logging;
-
 namespace Tinyfence.Config;
 
 /// <summary>
@@ -9,13 +7,11 @@ namespace Tinyfence.Config;
 /// </summary>
 public sealed class ConfigLoader
 {
-    private static readonly string[] s_settingNames = ["step", "timeout", "command-timeout", "kill-grace", "log", "log-level", "run-dir", "state-dir"];
-
     private readonly DiagnosticBag _diagnostics;
     private readonly Func<string, uint?> _resolveUser;
     private readonly List<Rule> _rules = [];
     private readonly Dictionary<string, Rule> _rulesByName = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, SourceLocation> _settingLocations = new(StringComparer.OrdinalIgnoreCase);
+    private readonly Dictionary<string, SourceLocation> _settingLocations = new(StringComparer.Ordinal);
     private readonly List<string> _files = [];
     private readonly HashSet<string> _including = new(StringComparer.Ordinal);
     private Settings _settings = new();
@@ -152,9 +148,15 @@ public sealed class ConfigLoader
         List<Token> tokens = Lexer.Tokenize(file, text, _diagnostics);
         Parser.FileContent content = new Parser(tokens, _diagnostics, _resolveUser).ParseFile();
 
-        foreach ((Token name, Token value, Token? extra) in content.Settings)
+        foreach (Setting setting in content.Settings)
         {
-            ApplySetting(name, value, extra);
+            if (_settingLocations.TryGetValue(setting.Name, out SourceLocation earlier))
+            {
+                _diagnostics.Warning(setting.Location, $"'{setting.Name}' is set again; this value replaces the one set at {earlier.File}:{earlier.Line}");
+            }
+
+            _settingLocations[setting.Name] = setting.Location;
+            _settings = setting.Apply(_settings);
         }
 
         _mailSectionFailed |= content.MailSectionFailed;
@@ -259,113 +261,6 @@ public sealed class ConfigLoader
         }
 
         return matches;
-    }
-
-    private void ApplySetting(Token name, Token value, Token? extra)
-    {
-        string key = name.Text.ToLowerInvariant();
-        if (Array.IndexOf(s_settingNames, key) < 0)
-        {
-            _diagnostics.Error(name.Location, $"unknown setting {Token.Quote(name.Text, '\'')}{Suggestions.DidYouMean(name.Text, s_settingNames)}; settings are {string.Join(", ", s_settingNames)}");
-            return;
-        }
-
-        if (key == "command-timeout")
-        {
-            key = "timeout";
-        }
-
-        if (_settingLocations.TryGetValue(key, out SourceLocation earlier))
-        {
-            _diagnostics.Warning(name.Location, $"'{key}' is set again; this value replaces the one set at {earlier.File}:{earlier.Line}");
-        }
-
-        _settingLocations[key] = name.Location;
-        switch (key)
-        {
-            case "step" when TryDuration(value, positive: true, out TimeSpan step):
-                _settings = _settings with { DefaultStep = step };
-                break;
-            case "timeout" when TryDuration(value, positive: true, out TimeSpan timeout):
-                _settings = _settings with { CommandTimeout = timeout };
-                break;
-            case "kill-grace" when TryDuration(value, positive: false, out TimeSpan grace):
-                _settings = _settings with { KillGrace = grace };
-                break;
-            case "log":
-                ApplyLogTarget(value, extra);
-                break;
-            case "run-dir" or "state-dir" when value.Kind != TokenKind.String || !value.Text.StartsWith('/'):
-                _diagnostics.Error(value.Location, $"expected a quoted absolute directory after 'set {key}', found {value.Describe()}");
-                break;
-            case "run-dir":
-                _settings = _settings with { RunDirectory = value.Text };
-                break;
-            case "state-dir":
-                _settings = _settings with { StateDirectory = value.Text };
-                break;
-            case "log-level":
-                LogLevel? level = value.Text.ToLowerInvariant() switch
-                {
-                    "error" => LogLevel.Error,
-                    "warning" => LogLevel.Warning,
-                    "notice" => LogLevel.Notice,
-                    "info" => LogLevel.Info,
-                    "debug" => LogLevel.Debug,
-                    _ => null,
-                };
-                if (level is null)
-                {
-                    _diagnostics.Error(value.Location, $"expected error, warning, notice, info or debug after 'set log-level', found {value.Describe()}");
-                }
-                else
-                {
-                    _settings = _settings with { LogLevel = level.Value };
-                }
-
-                break;
-        }
-    }
-
-    private void ApplyLogTarget(Token value, Token? extra)
-    {
-        if (value.IsWord("stderr"))
-        {
-            if (extra is { } unexpected)
-            {
-                _diagnostics.Error(unexpected.Location, $"'set log stderr' takes nothing more, found {unexpected.Describe()}");
-            }
-
-            _settings = _settings with { LogTarget = LogTarget.Stderr };
-            return;
-        }
-
-        if (!value.IsWord("syslog"))
-        {
-            _diagnostics.Error(value.Location, $"expected stderr or syslog after 'set log', found {value.Describe()}");
-            return;
-        }
-
-        SyslogFacility facility = SyslogFacility.Daemon;
-        if (extra is { } facilityToken && !Enum.TryParse(facilityToken.Text, ignoreCase: true, out facility))
-        {
-            _diagnostics.Error(facilityToken.Location, $"unknown syslog facility {facilityToken.Describe()}; expected daemon, user, auth or local0 to local7");
-            return;
-        }
-
-        _settings = _settings with { LogTarget = LogTarget.Syslog, SyslogFacility = facility };
-    }
-
-    private bool TryDuration(Token value, bool positive, out TimeSpan duration)
-    {
-        if (value.Kind == TokenKind.Number && DurationSyntax.TryParse(value.Text, out duration) && (!positive || duration > TimeSpan.Zero))
-        {
-            return true;
-        }
-
-        _diagnostics.Error(value.Location, $"expected {(positive ? "a positive " : "a ")}{DurationSyntax.Expected}, found {value.Describe()}");
-        duration = default;
-        return false;
     }
 
     private static RuleAction? FirstMailAction(Rule rule) =>

@@ -34,7 +34,7 @@ public sealed partial class Parser
     {
         public List<Rule> Rules { get; } = [];
 
-        public List<(Token Name, Token Value, Token? Extra)> Settings { get; } = [];
+        public List<Setting> Settings { get; } = [];
 
         public List<Token> Includes { get; } = [];
 
@@ -99,27 +99,7 @@ public sealed partial class Parser
         }
         else if (token.IsWord(Keywords.Set))
         {
-            Take();
-            // A keyword that begins a statement is never a name or a value: a 'set' missing its
-            // value must not swallow the rule on the next line.
-            Token name = Current;
-            if (name.Kind != TokenKind.Word || AtStatementStart)
-            {
-                throw Expected("a setting name after 'set' (step, timeout, kill-grace, log, log-level)", name);
-            }
-
-            Take();
-            Token value = Current;
-            if (value.Kind is not (TokenKind.Word or TokenKind.Number or TokenKind.String) || AtStatementStart)
-            {
-                throw Expected($"a value for the setting '{name.Text}'", value);
-            }
-
-            Take();
-
-            // Only 'set log syslog FACILITY' takes a second value.
-            Token? extra = name.IsWord("log") && Current.Kind == TokenKind.Word && !AtStatementStart ? Take() : null;
-            content.Settings.Add((name, value, extra));
+            content.Settings.Add(ParseSetting());
         }
         else if (token.IsWord(Keywords.Mail) && Peek().Kind == TokenKind.OpenBrace)
         {

@@ -180,12 +180,16 @@ public class ParserTests
     [InlineData("rul 'r' { la1 > 1 } log", "1:1: expected 'rule', 'if', 'when' or 'on' to begin a rule, or 'set', 'include', 'mail {', 'server {' or 'table \"name\" {', found 'rul' (did you mean 'rule'?)")]
     [InlineData("rule 'r' { la1 $ 1 } log", "1:16: expected a comparison operator")]
     [InlineData("set", "1:4: expected a setting name after 'set'")]
-    [InlineData("set step\nrule 'a' { la1 > 1 } log", "2:1: expected a value for the setting 'step', found 'rule'")]
+    [InlineData("set step\nrule 'a' { la1 > 1 } log", "2:1: expected a positive duration such as 30, 30s, 500ms, 5m, 2h or 1d after 'set step', found 'rule'")]
     [InlineData("set\nrule 'a' { la1 > 1 } log", "2:1: expected a setting name after 'set'")]
-    [InlineData("set stepp 5", "1:5: unknown setting 'stepp' (did you mean 'step'?)")]
-    [InlineData("set step fast", "1:10: expected a positive duration")]
+    [InlineData("set stepp 5", "1:5: expected a setting name after 'set' (step, timeout, command-timeout, kill-grace, log, log-level, run-dir, state-dir), found 'stepp' (did you mean 'step'?)")]
+    [InlineData("set foo\nrule 'a' { la1 > 1 } log", "1:5: expected a setting name after 'set' (step, timeout, command-timeout, kill-grace, log, log-level, run-dir, state-dir), found 'foo'")]
+    [InlineData("set step fast", "1:10: expected a positive duration such as 30, 30s, 500ms, 5m, 2h or 1d after 'set step', found 'fast'")]
+    [InlineData("set command-timeout 0", "1:21: expected a positive duration such as 30, 30s, 500ms, 5m, 2h or 1d after 'set command-timeout', found '0'")]
+    [InlineData("set kill-grace soon", "1:16: expected a duration such as 30, 30s, 500ms, 5m, 2h or 1d after 'set kill-grace', found 'soon'")]
     [InlineData("set log file", "1:9: expected stderr or syslog after 'set log', found 'file'")]
-    [InlineData("set log syslog local9", "1:16: unknown syslog facility 'local9'")]
+    [InlineData("set log stderr local3", "1:16: 'set log stderr' takes nothing more, found 'local3'")]
+    [InlineData("set log syslog local9", "1:16: expected a syslog facility (daemon, user, auth or local0 to local7) after 'set log syslog', found 'local9'")]
     [InlineData("set log-level loud", "1:15: expected error, warning, notice, info or debug")]
     [InlineData("include nofile", "1:9: expected a quoted file name or pattern after 'include'")]
     [InlineData("rule 'r' { la1 > 1 } log\nrule 'r' { la5 > 1 } log", "2:1: a rule named \"r\" already exists (first declared at test.conf:1)")]
@@ -211,6 +215,40 @@ public class ParserTests
             """);
         Assert.Null(config);
         Assert.Equal(["1:12", "3:5", "4:22", "6:1", "6:18"], TestConfig.Errors(diagnostics).Select(e => e.Split(':')[1] + ":" + e.Split(':')[2]));
+    }
+
+    [Theory]
+    // A synonym prints as its canonical name; a bare number is seconds; syslog's facility defaults to daemon.
+    [InlineData("set step 1m", "set step 1m")]
+    [InlineData("set command-timeout 90", "set timeout 90s")]
+    [InlineData("set kill-grace 0", "set kill-grace 0s")]
+    [InlineData("set log syslog", "set log syslog daemon")]
+    [InlineData("SET LOG SYSLOG LOCAL3", "set log syslog local3")]
+    [InlineData("set log-level \"debug\"", "set log-level debug")]
+    public void SettingsParseToTheirValues(string setting, string printed)
+    {
+        TinyfenceConfig config = TestConfig.LoadValid(setting + "\nrule 'a' { la1 > 1 } log");
+        Assert.Contains(printed + "\n", ConfigFormatter.Format(config), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void SettingsComeOutOfTheParserInFileOrderWithTheirCanonicalNameAndPlace()
+    {
+        var diagnostics = new DiagnosticBag();
+        List<Token> tokens = Lexer.Tokenize("test.conf", "set step 5\nrule 'a' { la1 > 1 } log\n  set command-timeout 6", diagnostics);
+        Parser.FileContent content = new Parser(tokens, diagnostics, TestConfig.Users).ParseFile();
+        Assert.Empty(diagnostics.Items);
+        Assert.Equal([("step", new SourceLocation("test.conf", 1, 5)), ("timeout", new SourceLocation("test.conf", 3, 7))], content.Settings.Select(s => (s.Name, s.Location)));
+        Settings applied = content.Settings.Aggregate(new Settings(), (settings, setting) => setting.Apply(settings));
+        Assert.Equal((TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(6)), (applied.DefaultStep, applied.CommandTimeout));
+    }
+
+    [Fact]
+    public void ASetWithoutANameIsNotTakenForAMisspeltOne()
+    {
+        // The next statement's keyword is what was found, not a setting to correct ('set' is close to 'step').
+        (_, DiagnosticBag diagnostics) = TestConfig.Load("set\nset step 5\nrule 'a' { la1 > 1 } log");
+        Assert.EndsWith("found 'set'", TestConfig.Errors(diagnostics).Single(), StringComparison.Ordinal);
     }
 
     [Fact]
