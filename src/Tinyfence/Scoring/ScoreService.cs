@@ -8,7 +8,7 @@ using Tinyfence.Rules;
 using Tinyfence.Server;
 using Tinyfence.Table;
 
-namespace Tinyfence.Hosting;
+namespace Tinyfence.Scoring;
 
 /// <summary>
 /// The score tables of the daemon and what serves them: the socket server, each table's shared
@@ -248,7 +248,7 @@ internal sealed class ScoreService : ITableFigures, IDisposable
         if (current is not null)
         {
             // The old table is retired and unmapped by Apply once nothing can be using it.
-            TableUpkeep.CopyEntries(current.Table, table);
+            TableScans.CopyEntries(current.Table, table);
             _log.Notice($"table \"{section.Name}\" reshaped: {table.Count} entries carried over to {viewPath}");
         }
         else
@@ -289,7 +289,7 @@ internal sealed class ScoreService : ITableFigures, IDisposable
     {
         try
         {
-            SdbmCommitResult result = TableUpkeep.WriteBlocklist(hosted.Table, writer, now);
+            SdbmCommitResult result = TableScans.WriteBlocklist(hosted.Table, writer, now);
             hosted.WrittenFingerprint = fingerprint;
             if (result.DroppedKeys > 0)
             {

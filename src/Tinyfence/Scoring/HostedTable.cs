@@ -2,7 +2,7 @@ using Tinyfence.Blocklist;
 using Tinyfence.Config;
 using Tinyfence.Table;
 
-namespace Tinyfence.Hosting;
+namespace Tinyfence.Scoring;
 
 /// <summary>A table the daemon serves, with its upkeep: blocklist map, snapshot schedule.</summary>
 internal sealed class HostedTable(ScoreTable table, TableSection section, string snapshotPath, SdbmMapWriter? blocklist) : IDisposable
