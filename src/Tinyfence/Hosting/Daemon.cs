@@ -4,6 +4,7 @@ using Tinyfence.Config;
 using Tinyfence.Logging;
 using Tinyfence.Proc;
 using Tinyfence.Rules;
+using Tinyfence.Scoring;
 
 namespace Tinyfence.Hosting;
 

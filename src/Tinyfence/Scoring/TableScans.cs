@@ -1,10 +1,10 @@
 using Tinyfence.Blocklist;
 using Tinyfence.Table;
 
-namespace Tinyfence.Hosting;
+namespace Tinyfence.Scoring;
 
 /// <summary>Scans that feed a table's entries elsewhere: into the blocklist map, into a new table.</summary>
-internal static class TableUpkeep
+internal static class TableScans
 {
     /// <summary>Writes the addresses blocked now as the table's <c>dbm=sdbm:</c> map.</summary>
     public static SdbmCommitResult WriteBlocklist(ScoreTable table, SdbmMapWriter writer, uint now)

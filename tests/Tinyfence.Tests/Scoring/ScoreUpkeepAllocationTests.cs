@@ -1,11 +1,11 @@
 using Tinyfence.Blocklist;
-using Tinyfence.Hosting;
 using Tinyfence.Logging;
+using Tinyfence.Scoring;
 using Tinyfence.Table;
 using Tinyfence.Tests.Support;
 using Tinyfence.Tests.Table;
 
-namespace Tinyfence.Tests.Hosting;
+namespace Tinyfence.Tests.Scoring;
 
 /// <summary>
 /// The daemon's once-a-second upkeep runs for as long as the daemon does: in steady state (a
@@ -70,7 +70,7 @@ public sealed class ScoreUpkeepAllocationTests : IDisposable
             table.Set(Keys.V4(10_000 + (extra % 50)), 30, now);
             table.Delete(Keys.V4(10_000 + ((extra + 25) % 50)));
             table.Sweep(now);
-            TableUpkeep.WriteBlocklist(table, writer, now);
+            TableScans.WriteBlocklist(table, writer, now);
         }
 
         Round(0);

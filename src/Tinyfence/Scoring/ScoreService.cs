@@ -1,0 +1,102 @@
+using Tinyfence.Config;
+using Tinyfence.Logging;
+using Tinyfence.Protocol;
+using Tinyfence.Rules;
+using Tinyfence.Table;
+
+namespace Tinyfence.Scoring;
+
+/// <summary>
+/// The score tables of the daemon and what serves them, as the daemon holds them: the table host,
+/// the socket server and the upkeep schedule, in the order each step needs. Upkeep runs on the
+/// daemon's main thread, about once a second; requests are answered on the server's threads.
+/// </summary>
+internal sealed class ScoreService : ITableFigures, IDisposable
+{
+    private readonly Logger _log;
+    private readonly RequestDispatcher _dispatcher;
+    private readonly TableHost _tables;
+    private readonly ServerHost _server;
+    private readonly UpkeepSchedule _upkeep;
+    private bool _stopped;
+
+    public ScoreService(Logger log, bool testClock)
+    {
+        _log = log;
+        _dispatcher = new RequestDispatcher(clockAdjustable: testClock);
+        _tables = new TableHost(log);
+        _server = new ServerHost(_dispatcher, log);
+        _upkeep = new UpkeepSchedule(_tables);
+    }
+
+    public IReadOnlyList<ScoreTable> Tables => _tables.Tables;
+
+    /// <summary>
+    /// Brings tables and server in line with the config: at start, and on every reload. A table
+    /// whose shape is unchanged is kept as it is; a reshaped one is rebuilt with its entries
+    /// copied over, and its old view retired. False (logged) when something could not be set up;
+    /// at start that stops the daemon, on reload what already runs goes on.
+    /// </summary>
+    public bool Apply(TinyfenceConfig config)
+    {
+        try
+        {
+            if (config.Tables.Count > 0)
+            {
+                TableHost.EnsureDirectories(config.Settings);
+            }
+
+            // Before any table file is touched: a daemon already serving this socket owns the
+            // views in the run dir too, and replacing them would cut its readers off.
+            if (!_server.ClearStaleSocket(config))
+            {
+                return false;
+            }
+
+            _tables.Apply(config);
+            _dispatcher.UseTables(_tables.Tables);
+            return _server.Apply(config, _tables.Hosted.Count);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            _log.Error($"score tables: {e.Message}");
+            return false;
+        }
+    }
+
+    /// <summary>Sweeps, rewrites blocklists and saves snapshots when due; returns when it is next due (ms).</summary>
+    public long Upkeep(long nowMs) => _upkeep.Run(nowMs);
+
+    public bool TryGetFigures(string table, out int scored, out int blocked)
+    {
+        if (_tables.Find(table) is { } hosted)
+        {
+            TableStats stats = hosted.Table.Stats;
+            (scored, blocked) = (stats.Entries, stats.Blocked);
+            return true;
+        }
+
+        (scored, blocked) = (0, 0);
+        return false;
+    }
+
+    /// <summary>Stops serving and saves every table (shutdown). The views stay readable for the adapters.</summary>
+    public void Stop()
+    {
+        if (_stopped)
+        {
+            return;
+        }
+
+        _stopped = true;
+        _server.Stop();
+        _tables.SaveSnapshots();
+    }
+
+    /// <summary>Stops and saves first if that was not done (the daemon ending on an unexpected error), then unmaps.</summary>
+    public void Dispose()
+    {
+        Stop();
+        _tables.Dispose();
+    }
+}
