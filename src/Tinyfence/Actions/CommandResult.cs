@@ -38,46 +38,61 @@ public sealed record CommandResult(
     public bool StatusUnknown => SpawnError is null && ExitCode is null && Signal is null;
 
     /// <summary>"exit status 0", "killed by signal 9 after timeout (30 s)", "spawn failed: ...".</summary>
-    public string Describe()
-    {
-        if (SpawnError is not null)
-        {
-            return "spawn failed: " + SpawnError;
-        }
+    public string Describe() => Format(Wording.Alert);
 
-        string how = ExitCode is int code
-            ? "exit status " + code.ToString(CultureInfo.InvariantCulture)
-            : Signal is int signal
-                ? "killed by signal " + signal.ToString(CultureInfo.InvariantCulture)
-                : "exit status unknown";
-        return TimedOut ? how + " after timeout (" + FormatSeconds(Timeout, "0.###") + " s)"
-            : Stopped ? how + " on shutdown"
-            : how;
-    }
-
-    /// <summary>The runner's closing log line, without the label.</summary>
-    internal string LogMessage()
-    {
-        if (SpawnError is not null)
-        {
-            return "spawn failed: " + SpawnError;
-        }
-
-        string how = ExitCode is int code
-            ? "command exited with status " + code.ToString(CultureInfo.InvariantCulture)
-            : Signal is int signal
-                ? "command killed by " + ProcessStatus.SignalName(signal)
-                : "command ended (exit status unknown: reaped elsewhere)";
-        return TimedOut ? how + " after timeout of " + FormatSeconds(Timeout, "0.###") + " s"
-            : Stopped ? how + " on shutdown after " + FormatSeconds(Duration, "0.0") + " s"
-            : how + " after " + FormatSeconds(Duration, "0.0") + " s";
-    }
+    /// <summary>The runner's closing log line, without the label: "command killed by SIGKILL after timeout of 30 s".</summary>
+    internal string LogMessage() => Format(Wording.LogLine);
 
     internal Logging.LogLevel LogLevel =>
         SpawnError is not null ? Logging.LogLevel.Error
         : Succeeded && !TimedOut && !Stopped ? Logging.LogLevel.Notice
         : Logging.LogLevel.Warning;
 
+    // The outcome is decided here once for both wordings, so a new way for a command to end
+    // reaches the alert and the log line alike.
+    private string Format(Wording words)
+    {
+        if (SpawnError is not null)
+        {
+            return "spawn failed: " + SpawnError;
+        }
+
+        string how = ExitCode is int code
+            ? words.Exited + code.ToString(CultureInfo.InvariantCulture)
+            : Signal is int signal
+                ? words.Killed + (words.SignalByName ? ProcessStatus.SignalName(signal) : signal.ToString(CultureInfo.InvariantCulture))
+                : words.StatusUnknown;
+        if (TimedOut)
+        {
+            return how + words.TimeoutOpen + FormatSeconds(Timeout, "0.###") + words.TimeoutClose;
+        }
+
+        string ran = words.WithDuration ? " after " + FormatSeconds(Duration, "0.0") + " s" : "";
+        return Stopped ? how + " on shutdown" + ran : how + ran;
+    }
+
     private static string FormatSeconds(TimeSpan span, string format) =>
         span.TotalSeconds.ToString(format, CultureInfo.InvariantCulture);
+
+    /// <summary>
+    /// The phrases of one wording: the alert's is short (the mail gives the duration itself); the
+    /// log line's names the signal and says how long the command ran.
+    /// </summary>
+    private sealed record Wording(
+        string Exited,
+        string Killed,
+        bool SignalByName,
+        string StatusUnknown,
+        string TimeoutOpen,
+        string TimeoutClose,
+        bool WithDuration)
+    {
+        public static readonly Wording Alert = new(
+            "exit status ", "killed by signal ", SignalByName: false, "exit status unknown",
+            " after timeout (", " s)", WithDuration: false);
+
+        public static readonly Wording LogLine = new(
+            "command exited with status ", "command killed by ", SignalByName: true, "command ended (exit status unknown: reaped elsewhere)",
+            " after timeout of ", " s", WithDuration: true);
+    }
 }
