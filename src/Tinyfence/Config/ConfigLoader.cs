@@ -160,16 +160,7 @@ public sealed class ConfigLoader
         }
 
         _mailSectionFailed |= content.MailSectionFailed;
-        foreach (MailSection mail in content.MailSections)
-        {
-            if (_mail is not null)
-            {
-                _diagnostics.Error(mail.Location, $"there is already a mail section (first declared at {_mail.Location.File}:{_mail.Location.Line}); one is allowed");
-                continue;
-            }
-
-            _mail = mail;
-        }
+        _mail = FirstSection(_mail, content.MailSections, "mail");
 
         foreach (TableSection table in content.Tables)
         {
@@ -183,16 +174,7 @@ public sealed class ConfigLoader
             _tables.Add(table);
         }
 
-        foreach (ServerSection server in content.ServerSections)
-        {
-            if (_server is not null)
-            {
-                _diagnostics.Error(server.Location, $"there is already a server section (first declared at {_server.Location.File}:{_server.Location.Line}); one is allowed");
-                continue;
-            }
-
-            _server = server;
-        }
+        _server = FirstSection(_server, content.ServerSections, "server");
 
         foreach (Rule rule in content.Rules)
         {
@@ -213,6 +195,25 @@ public sealed class ConfigLoader
                 LoadFile(path, include.Location);
             }
         }
+    }
+
+    // A section allowed once in all the files: the first one counts, and each later one is an
+    // error that points back to it.
+    private T? FirstSection<T>(T? first, List<T> sections, string keyword)
+        where T : class, ISingleSection
+    {
+        foreach (T section in sections)
+        {
+            if (first is null)
+            {
+                first = section;
+                continue;
+            }
+
+            _diagnostics.Error(section.Location, $"there is already a {keyword} section (first declared at {first.Location.File}:{first.Location.Line}); one is allowed");
+        }
+
+        return first;
     }
 
     // An include is relative to the including file; a '*' or '?' in its last part is a pattern,

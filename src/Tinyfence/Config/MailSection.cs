@@ -1,7 +1,7 @@
 namespace Tinyfence.Config;
 
 /// <summary>How mail is sent: the <c>mail { ... }</c> section. Hosting turns it into the Alerts settings.</summary>
-public sealed record MailSection(SourceLocation Location, string Server, string From, IReadOnlyList<string> To)
+public sealed record MailSection(SourceLocation Location, string Server, string From, IReadOnlyList<string> To) : ISingleSection
 {
     public MailSecurityMode Security { get; init; } = MailSecurityMode.StartTls;
 

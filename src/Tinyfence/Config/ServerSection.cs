@@ -5,7 +5,7 @@ namespace Tinyfence.Config;
 /// allow user "a", "b" allow group "g" max-clients N idle-timeout D max-line N }</c>. A config with
 /// tables and no server section gets these defaults.
 /// </summary>
-public sealed record ServerSection(SourceLocation Location)
+public sealed record ServerSection(SourceLocation Location) : ISingleSection
 {
     /// <summary>The socket path; null: <c>tinyfence.sock</c> in the run directory.</summary>
     public string? SocketPath { get; init; }
