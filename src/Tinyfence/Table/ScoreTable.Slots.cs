@@ -3,6 +3,27 @@ namespace Tinyfence.Table;
 // Slot-level writes. Every method here runs under _writeLock.
 public sealed unsafe partial class ScoreTable
 {
+    /// <summary>Where the key is, or where it would go.</summary>
+    private KeySlot Locate(IpKey key)
+    {
+        uint home = _reader.Home(key);
+        int index = Find(key, home, out int free);
+        return new KeySlot(home, index, free);
+    }
+
+    /// <summary>Overwrites the key's entry where <see cref="Locate"/> found it, or inserts it.</summary>
+    private void Put(IpKey key, KeySlot slot, int score, uint decayedAt, uint lastHit, uint now)
+    {
+        if (slot.IsFound)
+        {
+            Write(slot.Index, key, score, decayedAt, lastHit);
+        }
+        else
+        {
+            Insert(key, slot.Home, slot.Free, score, decayedAt, lastHit, now);
+        }
+    }
+
     /// <summary>The key's slot, or -1; <paramref name="free"/> is the first empty slot of its window, or -1.</summary>
     private int Find(IpKey key, uint home, out int free)
     {
@@ -158,5 +179,15 @@ public sealed unsafe partial class ScoreTable
         Clear(hole);
         _header->Count--;
         Volatile.Write(ref _header->StructureSeq, structure + 2);
+    }
+
+    /// <summary>
+    /// A key's place in the table: its home slot, its slot (-1 when it has none) and, when it has
+    /// none, the first empty slot of its probe window (-1 when the window is full). Valid until
+    /// the next write.
+    /// </summary>
+    private readonly record struct KeySlot(uint Home, int Index, int Free)
+    {
+        public bool IsFound => Index >= 0;
     }
 }

@@ -157,20 +157,19 @@ public sealed unsafe partial class ScoreTable : IDisposable
         key = Normalize(key);
         lock (_writeLock)
         {
-            uint home = _reader.Home(key);
-            int index = Find(key, home, out int free);
-            if (index >= 0)
+            KeySlot slot = Locate(key);
+            int score = points;
+            uint decayedTo = now;
+            if (slot.IsFound)
             {
-                ref TableEntry entry = ref _entries[index];
+                ref TableEntry entry = ref _entries[slot.Index];
                 int scoreNow = Decay.ScoreAt(entry.Score, entry.DecayedAt, now, Spec.DecayPoints, Spec.DecayPeriodSeconds);
-                uint decayedTo = Decay.DecayedTo(scoreNow, entry.DecayedAt, now, Spec.DecayPoints, Spec.DecayPeriodSeconds);
-                int score = (int)Math.Min(int.MaxValue, (long)scoreNow + points);
-                Write(index, key, score, decayedTo, now);
-                return score;
+                decayedTo = Decay.DecayedTo(scoreNow, entry.DecayedAt, now, Spec.DecayPoints, Spec.DecayPeriodSeconds);
+                score = (int)Math.Min(int.MaxValue, (long)scoreNow + points);
             }
 
-            Insert(key, home, free, points, now, now, now);
-            return points;
+            Put(key, slot, score, decayedTo, now, now);
+            return score;
         }
     }
 
@@ -181,22 +180,14 @@ public sealed unsafe partial class ScoreTable : IDisposable
         key = Normalize(key);
         lock (_writeLock)
         {
-            uint home = _reader.Home(key);
-            int index = Find(key, home, out int free);
-            if (score == 0)
+            KeySlot slot = Locate(key);
+            if (score > 0)
             {
-                if (index >= 0)
-                {
-                    RemoveAt(index);
-                }
+                Put(key, slot, score, now, now, now);
             }
-            else if (index >= 0)
+            else if (slot.IsFound)
             {
-                Write(index, key, score, now, now);
-            }
-            else
-            {
-                Insert(key, home, free, score, now, now, now);
+                RemoveAt(slot.Index);
             }
         }
     }
@@ -207,13 +198,13 @@ public sealed unsafe partial class ScoreTable : IDisposable
         key = Normalize(key);
         lock (_writeLock)
         {
-            int index = Find(key, _reader.Home(key), out _);
-            if (index < 0)
+            KeySlot slot = Locate(key);
+            if (!slot.IsFound)
             {
                 return false;
             }
 
-            RemoveAt(index);
+            RemoveAt(slot.Index);
             return true;
         }
     }
@@ -232,16 +223,7 @@ public sealed unsafe partial class ScoreTable : IDisposable
         IpKey key = Normalize(stored.Key);
         lock (_writeLock)
         {
-            uint home = _reader.Home(key);
-            int index = Find(key, home, out int free);
-            if (index >= 0)
-            {
-                Write(index, key, stored.Score, stored.DecayedAt, stored.LastHit);
-            }
-            else
-            {
-                Insert(key, home, free, stored.Score, stored.DecayedAt, stored.LastHit, Now);
-            }
+            Put(key, Locate(key), stored.Score, stored.DecayedAt, stored.LastHit, Now);
         }
     }
 
