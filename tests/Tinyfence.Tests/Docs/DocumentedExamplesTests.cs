@@ -150,9 +150,14 @@ public class DocumentedExamplesTests
     public void ManPageRendersWithoutWarnings(string page)
     {
         TestPackages.Require(Groff, "groff-base", "the manual page tests");
-        ProcessResult result = ProcessResult.Run(Groff, ["-ww", "-z", "-man", page]);
-        Assert.True(result.ExitCode == 0 && result.Stdout.Length == 0 && result.Stderr.Length == 0,
-            $"groff -ww -z -man {page}: exit {result.ExitCode}\n{result.Stdout}{result.Stderr}");
+        // The default device (PostScript, as 'groff -z' checks) and the terminal's, which man -l uses.
+        foreach (string[] device in (string[][])[[], ["-Tutf8"]])
+        {
+            string[] args = ["-ww", "-z", "-man", .. device, page];
+            ProcessResult result = ProcessResult.Run(Groff, args);
+            Assert.True(result.ExitCode == 0 && result.Stdout.Length == 0 && result.Stderr.Length == 0,
+                $"groff {string.Join(' ', args)}: exit {result.ExitCode}\n{result.Stdout}{result.Stderr}");
+        }
     }
 
     [Fact]
