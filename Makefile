@@ -23,8 +23,8 @@ TEST_FLAGS := --nologo --logger "console;verbosity=normal"
 # (with the keyring it verifies bullseye with), the old-userland chroot; python3-aiosmtpd, the real
 # SMTP server; apache2, mod_security and wrk, the real-Apache tests and the Apache bench's smoke
 # run; apr-util's headers, pkg-config and httxt2dbm (apache2-utils), the SDBM reader the blocklist
-# is checked against.
-TEST_PACKAGES := file libc-bin debootstrap debian-archive-keyring gpgv python3-aiosmtpd \
+# is checked against; groff, the manual pages rendered without warnings.
+TEST_PACKAGES := groff-base file libc-bin debootstrap debian-archive-keyring gpgv python3-aiosmtpd \
 	apache2 apache2-utils libapache2-mod-security2 wrk gcc libc6-dev pkg-config libaprutil1-dev
 
 .PHONY: build run test test-deps unit-test aot-test publish bench clean
