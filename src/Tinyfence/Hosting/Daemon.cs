@@ -131,8 +131,8 @@ public sealed class Daemon : IDisposable
             long nextDue = _paused ? long.MaxValue : _engine!.Tick(now);
             nextDue = Math.Min(nextDue, _scores?.Upkeep(now) ?? long.MaxValue);
 
-            // Last, after the sweep that counts blocked addresses. The watchdog is fed from here
-            // and nowhere else on purpose: a loop that stops turning stops feeding it.
+            // Last, after the sweep that counts blocked addresses. The watchdog is fed by the loop
+            // itself, not by a timer thread, on purpose: a loop that stops turning stops feeding it.
             if (_notifier is { } notifier)
             {
                 nextDue = Math.Min(nextDue, notifier.Tick(CurrentStatus(), now));
