@@ -12,8 +12,24 @@ internal static partial class Posix
     public const int SIGUSR2 = 12;
     public const int SIGTERM = 15;
 
+    private const int CLOCK_MONOTONIC = 1;
+
     [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
     private static partial int SysKill(int pid, int signal);
+
+    [LibraryImport("libc", EntryPoint = "clock_gettime", SetLastError = true)]
+    private static unsafe partial int ClockGetTime(int clock, long* timespec);
+
+    /// <summary>CLOCK_MONOTONIC in microseconds, the clock systemd reads MONOTONIC_USEC against.</summary>
+    public static unsafe long MonotonicMicroseconds()
+    {
+        long* timespec = stackalloc long[2];
+        if (ClockGetTime(CLOCK_MONOTONIC, timespec) != 0)
+        {
+            throw new InvalidOperationException($"clock_gettime failed: errno {Marshal.GetLastPInvokeError()}");
+        }
+        return (timespec[0] * 1_000_000) + (timespec[1] / 1000);
+    }
 
     public static void Kill(int pid, int signal)
     {

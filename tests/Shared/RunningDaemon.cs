@@ -19,7 +19,10 @@ internal sealed class RunningDaemon : IDisposable
 
     public bool HasExited => _process.HasExited;
 
-    public static RunningDaemon Start(string binary, params string[] args)
+    public static RunningDaemon Start(string binary, params string[] args) => Start(binary, environment: null, args);
+
+    /// <summary>Starts it with <paramref name="environment"/> added to (a null value: removed from) the test's own.</summary>
+    public static RunningDaemon Start(string binary, IReadOnlyDictionary<string, string?>? environment, params string[] args)
     {
         var psi = new ProcessStartInfo(binary)
         {
@@ -32,6 +35,10 @@ internal sealed class RunningDaemon : IDisposable
         foreach (string arg in args)
         {
             psi.ArgumentList.Add(arg);
+        }
+        foreach ((string name, string? value) in environment ?? new Dictionary<string, string?>())
+        {
+            psi.Environment[name] = value;
         }
         var process = new Process { StartInfo = psi, EnableRaisingEvents = true };
         var daemon = new RunningDaemon(process);

@@ -66,4 +66,7 @@ internal static class Repo
 
     /// <summary>Starts the published binary as a daemon.</summary>
     public static RunningDaemon StartPublished(params string[] args) => RunningDaemon.Start(PublishedBinary, args);
+
+    public static RunningDaemon StartPublished(IReadOnlyDictionary<string, string?> environment, params string[] args) =>
+        RunningDaemon.Start(PublishedBinary, environment, args);
 }

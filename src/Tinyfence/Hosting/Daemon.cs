@@ -1,6 +1,7 @@
 using Tinyfence.Alerts;
 using Tinyfence.Actions;
 using Tinyfence.Config;
+using Tinyfence.Hosting.Systemd;
 using Tinyfence.Logging;
 using Tinyfence.Proc;
 using Tinyfence.Rules;
@@ -11,7 +12,7 @@ namespace Tinyfence.Hosting;
 /// <summary>
 /// The foreground daemon: loads the config, checks rules when they are due, reloads on SIGHUP
 /// keeping each rule's state, and on SIGTERM/SIGINT lets running commands finish (or time out)
-/// before it exits.
+/// before it exits. Under systemd it says so as it goes (<see cref="ServiceNotifier"/>).
 /// </summary>
 public sealed class Daemon : IDisposable
 {
@@ -27,6 +28,9 @@ public sealed class Daemon : IDisposable
     private MailAlerts? _mail;
     private RuleEngine? _engine;
     private ScoreService? _scores;
+    private ServiceNotifier? _notifier;
+    private bool _paused;
+    private ReloadOutcome _lastReload;
 
     public Daemon(ConfigSource source, string procRoot, Logger log, bool forceSyslog, bool dryRun, bool testClock = false)
     {
@@ -46,11 +50,15 @@ public sealed class Daemon : IDisposable
         {
             // Before anything slow: a SIGTERM during start-up must stop the daemon cleanly too.
             _signals = new SignalListener(_wake);
+
+            // Before any command can start: they must not inherit NOTIFY_SOCKET.
+            _notifier = ServiceNotifier.FromEnvironment(_log);
         }
 
         TinyfenceConfig? config = LoadConfig("start");
         if (config is null)
         {
+            _notifier?.NotStarted("errors in the config (see the log)");
             return false;
         }
 
@@ -62,6 +70,7 @@ public sealed class Daemon : IDisposable
             _scores = new ScoreService(_log, _testClock);
             if (!_scores.Apply(config))
             {
+                _notifier?.NotStarted("the score tables could not be set up (see the log)");
                 return false;
             }
         }
@@ -94,7 +103,9 @@ public sealed class Daemon : IDisposable
     public void Run()
     {
         SignalListener signals = _signals ?? throw new InvalidOperationException("Start(handleSignals: true) first");
-        bool paused = false;
+
+        // Start has the rules, the tables and their socket up: systemd may start what comes after us.
+        _notifier?.Ready(CurrentStatus(), Environment.TickCount64);
         while (true)
         {
             // Reset before reading the flags: a signal that lands after the reset sets the event
@@ -110,20 +121,29 @@ public sealed class Daemon : IDisposable
                 Reload();
             }
 
-            if (signals.Paused != paused)
+            if (signals.Paused != _paused)
             {
-                paused = signals.Paused;
-                _log.Notice(paused ? "SIGUSR1: paused, no rule is checked until SIGUSR2" : "SIGUSR2: resumed");
+                _paused = signals.Paused;
+                _log.Notice(_paused ? "SIGUSR1: paused, no rule is checked until SIGUSR2" : "SIGUSR2: resumed");
             }
 
             long now = Environment.TickCount64;
-            long nextDue = paused ? long.MaxValue : _engine!.Tick(now);
+            long nextDue = _paused ? long.MaxValue : _engine!.Tick(now);
             nextDue = Math.Min(nextDue, _scores?.Upkeep(now) ?? long.MaxValue);
+
+            // Last, after the sweep that counts blocked addresses. The watchdog is fed by the loop
+            // itself, not by a timer thread, on purpose: a loop that stops turning stops feeding it.
+            if (_notifier is { } notifier)
+            {
+                nextDue = Math.Min(nextDue, notifier.Tick(CurrentStatus(), now));
+            }
+
             int waitMs = nextDue == long.MaxValue ? Timeout.Infinite : (int)Math.Clamp(nextDue - now, 0, int.MaxValue);
             _wake.Wait(waitMs);
         }
 
         int running = _commands!.RunningCount;
+        _notifier?.Stopping(running);
         _log.Notice(running == 0 ? "stopping" : $"stopping: waiting for {running} running command(s) to finish or time out (a second SIGTERM stops them now)");
         _scores?.Stop();
         WaitForCommands(_engine!.RuleSet.Settings, signals);
@@ -139,6 +159,7 @@ public sealed class Daemon : IDisposable
         _commands?.Dispose();
         _mail?.Queue.Dispose();
         _reader.Dispose();
+        _notifier?.Dispose();
         _wake.Dispose();
     }
 
@@ -180,6 +201,8 @@ public sealed class Daemon : IDisposable
         long deadline = Environment.TickCount64 + (long)limit.TotalMilliseconds;
         while (!_commands!.WaitForAll(TimeSpan.FromMilliseconds(200)))
         {
+            // Stopping can take a command's timeout: a systemd that still watches must not kill us meanwhile.
+            _notifier?.Watchdog(Environment.TickCount64);
             if (signals is { StopNowRequested: true })
             {
                 _log.Notice("second stop signal: stopping the running commands now");
@@ -195,21 +218,36 @@ public sealed class Daemon : IDisposable
         }
     }
 
+    /// <summary>The figures of systemd's status line; read every time the loop turns, so allocation-free.</summary>
+    private ServiceStatus CurrentStatus() =>
+        new(_engine!.RuleSet.Rules.Length, _scores?.TableCount ?? 0, _scores?.BlockedCount() ?? 0, _paused, _lastReload);
+
+    // systemd hears of the reload whether it was asked for by systemctl reload or by a kill -HUP,
+    // and is told the daemon is ready again whatever the outcome: the previous rules run on.
     private void Reload()
+    {
+        _notifier?.Reloading();
+        _lastReload = ApplyReload();
+        _notifier?.Ready(CurrentStatus(), Environment.TickCount64);
+    }
+
+    private ReloadOutcome ApplyReload()
     {
         _log.Notice($"SIGHUP: reloading {_source.Describe()}");
         TinyfenceConfig? config = LoadConfig("reload");
         if (config is null)
         {
-            return;
+            return ReloadOutcome.Rejected;
         }
 
+        ReloadOutcome outcome = ReloadOutcome.Applied;
         if (config.Tables.Count > 0 || _scores is not null)
         {
             _scores ??= new ScoreService(_log, _testClock);
             if (!_scores.Apply(config))
             {
                 _log.Error("reload: the score tables could not all be set up; those that could were");
+                outcome = ReloadOutcome.TablesIncomplete;
             }
         }
 
@@ -222,6 +260,7 @@ public sealed class Daemon : IDisposable
         _engine = new RuleEngine(set, _reader, _log, _commands, states, _wake.Set, _dryRun, UpdateMail(set.Mail));
         old.RuleSet.Dispose();
         _log.Notice($"reloaded: {set.Rules.Length} rules, {kept} kept their state");
+        return outcome;
     }
 
     private TinyfenceConfig? LoadConfig(string when)

@@ -64,6 +64,25 @@ internal sealed class ScoreService : ITableFigures, IDisposable
         }
     }
 
+    /// <summary>How many tables are served now.</summary>
+    public int TableCount => _tables.Hosted.Count;
+
+    /// <summary>
+    /// The addresses blocked in all tables, as the last sweep counted them (once a second). For
+    /// the daemon's status line, read every time the main loop turns: allocates nothing.
+    /// </summary>
+    public int BlockedCount()
+    {
+        IReadOnlyList<HostedTable> tables = _tables.Hosted;
+        int blocked = 0;
+        for (int i = 0; i < tables.Count; i++)
+        {
+            blocked += tables[i].Table.Stats.Blocked;
+        }
+
+        return blocked;
+    }
+
     /// <summary>Sweeps, rewrites blocklists and saves snapshots when due; returns when it is next due (ms).</summary>
     public long Upkeep(long nowMs) => _upkeep.Run(nowMs);
 

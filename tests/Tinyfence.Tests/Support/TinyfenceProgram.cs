@@ -15,4 +15,7 @@ internal static class TinyfenceProgram
     }
 
     public static RunningDaemon Start(params string[] args) => RunningDaemon.Start(Path, args);
+
+    public static RunningDaemon Start(IReadOnlyDictionary<string, string?> environment, params string[] args) =>
+        RunningDaemon.Start(Path, environment, args);
 }
