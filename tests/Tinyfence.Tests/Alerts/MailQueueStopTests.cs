@@ -15,7 +15,7 @@ public class MailQueueStopTests
         (var log, _) = Log();
         using var queue = new MailQueue(Settings(server) with { Timeout = TimeSpan.FromSeconds(60) }, log, FastRetry);
         queue.Enqueue(Alert("first"));
-        Assert.True(server.WaitFor(e => e.Contains("connect"), Patience), "the worker never connected");
+        Assert.True(server.WaitFor(e => e.Contains("connect"), Patience.Short), "the worker never connected");
 
         // The calls run on their own thread so that a blocking Enqueue fails the test instead of hanging it.
         var enqueuer = new Thread(() =>
@@ -43,7 +43,7 @@ public class MailQueueStopTests
         (var log, _) = Log();
         using var queue = new MailQueue(Settings(server) with { Timeout = TimeSpan.FromSeconds(60) }, log, FastRetry);
         queue.Enqueue(Alert("stuck"));
-        Assert.True(server.WaitFor(e => e.Contains("connect"), Patience), "the worker never connected");
+        Assert.True(server.WaitFor(e => e.Contains("connect"), Patience.Short), "the worker never connected");
 
         var clock = Stopwatch.StartNew();
         bool flushed = queue.Flush(TimeSpan.FromSeconds(2));
@@ -61,7 +61,7 @@ public class MailQueueStopTests
         (var log, _) = Log();
         var queue = new MailQueue(Settings(server) with { Timeout = TimeSpan.FromSeconds(60) }, log, FastRetry);
         queue.Enqueue(Alert("stuck"));
-        Assert.True(server.WaitFor(e => e.Contains("connect"), Patience), "the worker never connected");
+        Assert.True(server.WaitFor(e => e.Contains("connect"), Patience.Short), "the worker never connected");
 
         var clock = Stopwatch.StartNew();
         queue.Dispose();

@@ -108,7 +108,7 @@ public sealed class MailTestTests : IDisposable
         Assert.False(report.Success, report.Summary);
         Assert.Contains("\nAUTH PLAIN as alice: 535 5.7.8 Authentication credentials invalid\n", report.Summary, StringComparison.Ordinal);
         Assert.DoesNotContain("wrong", string.Join('\n', report.Dialogue), StringComparison.Ordinal);
-        Assert.True(server.WaitFor(e => e.Contains("auth-failed alice"), Patience));
+        Assert.True(server.WaitFor(e => e.Contains("auth-failed alice"), Patience.Short));
         Thread.Sleep(500);
         Assert.Equal(1, server.Count("auth-failed")); // one attempt, no retry
     }
