@@ -82,8 +82,10 @@ public class MailQueueDeliveryTests
         WaitForLine(sink, "mail: dropped \"nobody home\": every recipient was refused");
         Assert.Equal(1, queue.Failed);
         Assert.Equal(0, queue.Pending);
-        // A 5xx is final: several backoff periods later the server has seen one attempt only.
+        // A 5xx is final: several backoff periods later the server, its events all in, has seen
+        // one attempt only.
         Thread.Sleep(1500);
+        server.Stop();
         Assert.Equal(1, server.Count("refused"));
         Assert.Equal(0, server.StoredCount());
     }

@@ -64,7 +64,7 @@ public class MailStormTests
         queue.Enqueue(Alert("three"));
         Patience.WaitUntil(() => queue.Pending == 2, "two held");
 
-        Assert.True(queue.Flush(TimeSpan.FromSeconds(20)));
+        Assert.True(queue.Flush(Patience.Short));
 
         List<MimeMessage> messages = server.WaitForMessages(2);
         Assert.Equal("[tinyfence] 2 alerts held by the mail rate limit (1 per 1h)", messages[1].Subject);
