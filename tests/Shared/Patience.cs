@@ -41,4 +41,11 @@ internal static class Patience
             Assert.Fail($"no {what} within {(guard ?? Short).TotalSeconds} s");
         }
     }
+
+    /// <summary>Waits until the file at <paramref name="path"/> is written again (a new modification time).</summary>
+    public static void WaitForRewrite(string path, string what)
+    {
+        DateTime before = File.GetLastWriteTimeUtc(path);
+        WaitUntil(() => File.GetLastWriteTimeUtc(path) != before, what, intervalMs: 50);
+    }
 }
