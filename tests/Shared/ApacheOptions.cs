@@ -12,8 +12,8 @@ internal sealed record ApacheOptions
     /// <summary>The base LogLevel; the caller's config may set another one after it.</summary>
     public string LogLevel { get; init; } = "notice";
 
-    /// <summary>Start-up and restart limit: generous, the test machines are shared and slow.</summary>
-    public TimeSpan StartTimeout { get; init; } = TimeSpan.FromSeconds(30);
+    /// <summary>Start-up and restart limit: a hang guard, the test machines are shared and slow.</summary>
+    public TimeSpan StartTimeout { get; init; } = Patience.Long;
 
     /// <summary>
     /// The process whose death makes the watchdog stop Apache: the test process unless a test of

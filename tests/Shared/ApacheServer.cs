@@ -244,7 +244,7 @@ internal sealed partial class ApacheServer : IDisposable
         {
             Signal(pid, graceful ? SIGWINCH : SIGTERM);
             // GracefulShutdownTimeout is 5 s in the config; Apache itself kills lingering children after about 3 s.
-            WaitUntil(() => !IsAlive(pid), TimeSpan.FromSeconds(graceful ? 15 : 10));
+            Patience.Until(() => !IsAlive(pid), TimeSpan.FromSeconds(graceful ? 15 : 10), intervalMs: 50);
             if (IsAlive(pid))
             {
                 Signal(-pid, SIGKILL);
@@ -256,7 +256,7 @@ internal sealed partial class ApacheServer : IDisposable
         {
             Signal(leftover, SIGKILL);
         }
-        WaitUntil(() => SessionProcesses(pid).Count == 0, TimeSpan.FromSeconds(5));
+        Patience.Until(() => SessionProcesses(pid).Count == 0, intervalMs: 50);
         _launcher?.WaitForExit(5000);
         _launcher?.Dispose();
         _launcher = null;
@@ -270,8 +270,8 @@ internal sealed partial class ApacheServer : IDisposable
     /// <summary>Waits until the error log contains <paramref name="text"/>; fails the test with the log if it does not.</summary>
     public void WaitForErrorLog(string text, TimeSpan? timeout = null)
     {
-        TimeSpan limit = timeout ?? TimeSpan.FromSeconds(15);
-        if (!WaitUntil(() => ErrorLog.Contains(text, StringComparison.Ordinal), limit))
+        TimeSpan limit = timeout ?? Patience.Short;
+        if (!Patience.Until(() => ErrorLog.Contains(text, StringComparison.Ordinal), limit, intervalMs: 50))
         {
             Assert.Fail($"no '{text}' in the error log within {limit.TotalSeconds} s\n{Describe()}");
         }
@@ -542,12 +542,12 @@ internal sealed partial class ApacheServer : IDisposable
         {
             UseProxy = false,
             AllowAutoRedirect = false,
-            ConnectTimeout = TimeSpan.FromSeconds(10),
+            ConnectTimeout = Patience.Short,
             // Shorter than Apache's KeepAliveTimeout (5 s), so the client does not pick a connection
             // Apache is closing.
             PooledConnectionIdleTimeout = TimeSpan.FromSeconds(2),
         };
-        return new HttpClient(handler) { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
+        return new HttpClient(handler) { BaseAddress = BaseAddress, Timeout = Patience.Short };
     }
 
     private void RequireRunning()
@@ -560,7 +560,7 @@ internal sealed partial class ApacheServer : IDisposable
 
     private void WaitForPort(TimeSpan timeout)
     {
-        if (!WaitUntil(PortAnswers, timeout))
+        if (!Patience.Until(PortAnswers, timeout, intervalMs: 50))
         {
             Assert.Fail($"127.0.0.1:{Port} did not answer within {timeout.TotalSeconds} s\n{Describe()}");
         }
@@ -603,20 +603,6 @@ internal sealed partial class ApacheServer : IDisposable
         int port = ((IPEndPoint)listener.LocalEndpoint).Port;
         listener.Stop();
         return port;
-    }
-
-    private static bool WaitUntil(Func<bool> condition, TimeSpan timeout)
-    {
-        var clock = Stopwatch.StartNew();
-        while (!condition())
-        {
-            if (clock.Elapsed > timeout)
-            {
-                return false;
-            }
-            Thread.Sleep(50);
-        }
-        return true;
     }
 
     /// <summary>Alive and still Apache's: not a zombie, and the leader of its own session (a reused pid is not).</summary>

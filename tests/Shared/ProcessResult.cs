@@ -31,7 +31,7 @@ internal sealed record ProcessResult(string Command, int ExitCode, string Stdout
         process.StandardInput.Close();
         Task<string> stdout = process.StandardOutput.ReadToEndAsync();
         Task<string> stderr = process.StandardError.ReadToEndAsync();
-        TimeSpan limit = timeout ?? TimeSpan.FromSeconds(60);
+        TimeSpan limit = timeout ?? Patience.Long;
         if (!process.WaitForExit(limit))
         {
             process.Kill(entireProcessTree: true);

@@ -102,9 +102,9 @@ internal sealed class RunningDaemon : IDisposable
         return -1;
     }
 
-    /// <summary>Waits (15 s at most) for a stderr line containing <paramref name="text"/>, after the first <paramref name="skip"/> lines.</summary>
+    /// <summary>Waits for a stderr line containing <paramref name="text"/>, after the first <paramref name="skip"/> lines.</summary>
     public int WaitForLine(string text, int skip = 0) =>
-        WaitForLine(l => l.Contains(text, StringComparison.Ordinal), TimeSpan.FromSeconds(15), $"'{text}'", skip);
+        WaitForLine(l => l.Contains(text, StringComparison.Ordinal), Patience.Short, $"'{text}'", skip);
 
     /// <summary>How many stderr lines so far contain <paramref name="text"/>.</summary>
     public int CountLines(string text)

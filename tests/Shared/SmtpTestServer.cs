@@ -16,7 +16,6 @@ internal sealed class SmtpTestServer : IDisposable
     // Debian's python3-aiosmtpd is only visible to Debian's Python, not to a pyenv one on PATH.
     private const string Python = "/usr/bin/python3";
     private const string AiosmtpdModule = "/usr/lib/python3/dist-packages/aiosmtpd/__init__.py";
-    private static readonly TimeSpan s_startTimeout = TimeSpan.FromSeconds(30);
 
     private readonly Process _process;
     private readonly List<string> _events = [];
@@ -121,7 +120,7 @@ internal sealed class SmtpTestServer : IDisposable
     /// <summary>Polls the maildir until <paramref name="count"/> messages are there, and parses them (1.eml first).</summary>
     public List<MimeMessage> WaitForMessages(int count, TimeSpan? timeout = null)
     {
-        TimeSpan limit = timeout ?? TimeSpan.FromSeconds(30);
+        TimeSpan limit = timeout ?? Patience.Short;
         var clock = Stopwatch.StartNew();
         while (StoredCount() < count)
         {
@@ -154,12 +153,17 @@ internal sealed class SmtpTestServer : IDisposable
     public string[] EnvelopeRecipients(int number) =>
         File.ReadAllLines(Path.Combine(Maildir, $"{number}.rcpt")).Where(l => l.Length > 0).ToArray();
 
-    public void Dispose()
+    /// <summary>
+    /// Ends the server (it exits when its stdin closes) and waits for its output to end: every
+    /// event it printed is then in <see cref="Events"/>, so a count taken after cannot miss one
+    /// still on its way through the pipe.
+    /// </summary>
+    public void Stop()
     {
         try
         {
             _process.StandardInput.Close();
-            if (!_process.WaitForExit(5000))
+            if (!_process.WaitForExit(Patience.Short))
             {
                 _process.Kill(entireProcessTree: true);
             }
@@ -170,7 +174,11 @@ internal sealed class SmtpTestServer : IDisposable
         {
             // Never started.
         }
+    }
 
+    public void Dispose()
+    {
+        Stop();
         _process.Dispose();
         try
         {
@@ -210,7 +218,7 @@ internal sealed class SmtpTestServer : IDisposable
         {
             while (_port == 0)
             {
-                if (_process.HasExited || clock.Elapsed > s_startTimeout)
+                if (_process.HasExited || clock.Elapsed > Patience.Long)
                 {
                     string stderr = string.Join('\n', _stderr);
                     _process.Kill(entireProcessTree: true);

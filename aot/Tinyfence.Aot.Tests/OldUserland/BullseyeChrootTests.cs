@@ -139,11 +139,11 @@ public class BullseyeChrootTests(BullseyeRoot bullseye) : IClassFixture<Bullseye
             Assert.Equal("ALLOW", ScoreTableEndToEndTests.Ask(map, "2001:db8::1"));
             Assert.Equal("NULL", ScoreTableEndToEndTests.Ask(map, "nonsense"));
             map.CloseInput();
-            Assert.Equal(0, map.WaitForExit(TimeSpan.FromSeconds(10)));
+            Assert.Equal(0, map.WaitForExit(Patience.Short));
         }
 
         daemon.Signal(Posix.SIGTERM);
-        Assert.Equal(0, daemon.WaitForExit(TimeSpan.FromSeconds(20)));
+        Assert.Equal(0, daemon.WaitForExit(Patience.Short));
         Assert.True(File.Exists(bullseye.HostPath(bullseye.StageInChroot + "/state/spam.scores")));
     }
 }

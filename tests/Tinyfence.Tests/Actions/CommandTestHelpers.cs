@@ -1,14 +1,15 @@
 using System.Globalization;
 using Tinyfence.Actions;
 using Tinyfence.Logging;
+using Tinyfence.Testing;
 
 namespace Tinyfence.Tests.Actions;
 
 /// <summary>Runs real commands through a runner that logs into memory.</summary>
 internal sealed class CommandHarness : IDisposable
 {
-    // Generous: a command under test ends in well under a second; this only stops a broken test.
-    private static readonly TimeSpan ResultWait = TimeSpan.FromSeconds(10);
+    // A hang guard, longer than a command's own default timeout so that one that hangs says so.
+    private static readonly TimeSpan ResultWait = Patience.Long;
 
     public CommandHarness(TimeSpan? killGrace = null, string shellPath = CommandRunner.DefaultShellPath)
     {
@@ -25,8 +26,9 @@ internal sealed class CommandHarness : IDisposable
 
     public CommandRunner Runner { get; }
 
-    public static CommandRequest Request(string command, double timeoutSeconds = 10, params (string Name, string Value)[] environment) =>
-        new("t", command, TimeSpan.FromSeconds(timeoutSeconds),
+    /// <param name="timeoutSeconds">The command's timeout; by default a hang guard (<see cref="Patience.Short"/>).</param>
+    public static CommandRequest Request(string command, double? timeoutSeconds = null, params (string Name, string Value)[] environment) =>
+        new("t", command, timeoutSeconds is double seconds ? TimeSpan.FromSeconds(seconds) : Patience.Short,
             [.. environment.Select(e => new KeyValuePair<string, string>(e.Name, e.Value))]);
 
     public (RunningCommand Command, Task<CommandResult> Result) Start(CommandRequest request)
@@ -43,7 +45,7 @@ internal sealed class CommandHarness : IDisposable
         return result.Result;
     }
 
-    public CommandResult Run(string command, double timeoutSeconds = 10) => Run(Request(command, timeoutSeconds));
+    public CommandResult Run(string command, double? timeoutSeconds = null) => Run(Request(command, timeoutSeconds));
 
     public static CommandResult Await(Task<CommandResult> result)
     {
@@ -76,21 +78,8 @@ internal static class ProcFs
         return State(stat) is 'Z' or 'X';
     }
 
-    public static bool DiesWithin(int pid, TimeSpan wait)
-    {
-        var clock = System.Diagnostics.Stopwatch.StartNew();
-        while (!IsDead(pid))
-        {
-            if (clock.Elapsed > wait)
-            {
-                return false;
-            }
-
-            Thread.Sleep(10);
-        }
-
-        return true;
-    }
+    /// <summary>Waits for the process to die; false if it still lives after the guard.</summary>
+    public static bool Dies(int pid) => Patience.Until(() => IsDead(pid), intervalMs: 10);
 
     /// <summary>The state letter, read after the last ')' since a name can contain one.</summary>
     public static char State(string stat) => stat[stat.LastIndexOf(')') + 2];

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Security.Cryptography;
 using System.Text;
 using Tinyfence.Table;
@@ -17,7 +16,7 @@ namespace Tinyfence.Tests.Adapters;
 public sealed class AdapterProcessTests : IDisposable
 {
     private const UnixFileMode ReadableByAll = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead;
-    private static readonly TimeSpan s_answer = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan s_answer = Patience.Short;
 
     private readonly ScoreDaemon _env = new();
 
@@ -53,7 +52,7 @@ public sealed class AdapterProcessTests : IDisposable
         Assert.False(map.HasExited);
         map.CloseInput();
         Assert.Null(map.ReadLine(s_answer));
-        Assert.Equal(0, map.WaitForExit(TimeSpan.FromSeconds(10)));
+        Assert.Equal(0, map.WaitForExit(Patience.Short));
     }
 
     [Fact]
@@ -87,7 +86,7 @@ public sealed class AdapterProcessTests : IDisposable
         Thread.Sleep(300);
         Assert.False(map.HasExited);
         map.CloseInput();
-        Assert.Equal(64, map.WaitForExit(TimeSpan.FromSeconds(10)));
+        Assert.Equal(64, map.WaitForExit(Patience.Short));
         Assert.Contains("failing open", map.Stderr, StringComparison.Ordinal);
     }
 
@@ -104,7 +103,7 @@ public sealed class AdapterProcessTests : IDisposable
 
         feed.WriteLine("not a log line at all");
         feed.CloseInput();
-        Assert.Equal(0, feed.WaitForExit(TimeSpan.FromSeconds(10)));
+        Assert.Equal(0, feed.WaitForExit(Patience.Short));
         Assert.Equal([.. lines, "not a log line at all"], File.ReadAllLines(log));
     }
 
@@ -118,9 +117,8 @@ public sealed class AdapterProcessTests : IDisposable
         WaitFor(() => File.Exists(log) && File.ReadAllLines(log).Length == 2, "the first lines in the log (flushed within a second)");
         File.Move(log, log + ".1");
         feed.Signal(Posix.SIGHUP);
-        Thread.Sleep(500);
-        feed.WriteLine("192.0.2.1 - - [x] \"GET /c HTTP/1.1\" 200 1");
         WaitFor(() => File.Exists(log), "the reopened log file");
+        feed.WriteLine("192.0.2.1 - - [x] \"GET /c HTTP/1.1\" 200 1");
         Assert.False(feed.HasExited);
         feed.WriteLine("192.0.2.1 - - [x] \"GET /d HTTP/1.1\" 200 1");
         Thread.Sleep(100);
@@ -131,7 +129,7 @@ public sealed class AdapterProcessTests : IDisposable
         Assert.False(feed.HasExited);
         feed.WriteLine("192.0.2.1 - - [x] \"GET /e HTTP/1.1\" 200 1");
         feed.CloseInput();
-        Assert.Equal(0, feed.WaitForExit(TimeSpan.FromSeconds(10)));
+        Assert.Equal(0, feed.WaitForExit(Patience.Short));
 
         Assert.Equal(["/a", "/b"], File.ReadAllLines(log + ".1").Select(Url));
         Assert.Equal(["/c", "/d", "/e"], File.ReadAllLines(log).Select(Url));
@@ -153,7 +151,7 @@ public sealed class AdapterProcessTests : IDisposable
     }
 
     [Fact]
-    public void Filter_adds_points_for_a_pattern_split_across_writes()
+    public async Task Filter_adds_points_for_a_pattern_split_across_writes()
     {
         _env.Configure(ScoreDaemon.Table());
         using RunningDaemon daemon = _env.Start();
@@ -164,12 +162,15 @@ public sealed class AdapterProcessTests : IDisposable
         byte[] second = Encoding.ASCII.GetBytes("RA-offer+now");
         filter.Input.Write(first);
         filter.Input.Flush();
-        Thread.Sleep(200);
+        // Passed on, so looked at: a match would have had its points added (and answered) first.
+        byte[] echoed = new byte[first.Length];
+        await filter.Output.ReadExactlyAsync(echoed).AsTask().WaitAsync(s_answer);
+        Assert.Equal(first, echoed);
         Assert.Equal(0, _env.Get("192.0.2.44"));
         filter.Input.Write(second);
         filter.CloseInput();
-        Assert.Equal("name=bob&text=cheap+VIAGRA-offer+now", filter.ReadToEnd(s_answer));
-        Assert.Equal(0, filter.WaitForExit(TimeSpan.FromSeconds(10)));
+        Assert.Equal("RA-offer+now", filter.ReadToEnd(s_answer));
+        Assert.Equal(0, filter.WaitForExit(Patience.Short));
         Assert.Equal(30, _env.Get("192.0.2.44"));
 
         // A clean body adds nothing.
@@ -177,16 +178,15 @@ public sealed class AdapterProcessTests : IDisposable
         clean.Input.Write("text=hello+viagra"u8);
         clean.CloseInput();
         Assert.Equal("text=hello+viagra", clean.ReadToEnd(s_answer));
-        Assert.Equal(0, clean.WaitForExit(TimeSpan.FromSeconds(10)));
+        Assert.Equal(0, clean.WaitForExit(Patience.Short));
         Assert.Equal(0, _env.Get("192.0.2.45"));
     }
 
     [Fact]
-    public async Task Filter_with_the_daemon_down_still_copies_the_body_and_exits_0_quickly()
+    public async Task Filter_with_the_daemon_down_still_copies_the_body_and_exits_0()
     {
         string patterns = Path.Combine(_env.Directory, "patterns");
         File.WriteAllText(patterns, "viagra-offer\n");
-        var clock = Stopwatch.StartNew();
         using LineProcess filter = StartFilter(patterns, "192.0.2.44", "--socket", Path.Combine(_env.Directory, "nobody.sock"));
         byte[] body = Encoding.ASCII.GetBytes(string.Concat(Enumerable.Repeat("text=viagra-offer&", 5000)));
         Task write = Task.Run(() =>
@@ -196,9 +196,8 @@ public sealed class AdapterProcessTests : IDisposable
         });
         string output = filter.ReadToEnd(s_answer);
         await write;
-        Assert.Equal(0, filter.WaitForExit(TimeSpan.FromSeconds(10)));
+        Assert.Equal(0, filter.WaitForExit(Patience.Short));
         Assert.Equal(Encoding.ASCII.GetString(body), output);
-        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(5), $"took {clock.Elapsed.TotalMilliseconds:0} ms");
         Assert.Contains("cannot reach the daemon", filter.Stderr, StringComparison.Ordinal);
     }
 
@@ -229,25 +228,13 @@ public sealed class AdapterProcessTests : IDisposable
             filter.Input.Flush();
             hwm = Math.Max(hwm, filter.StatusKiB("VmHWM"));
             filter.CloseInput();
-            Assert.True(reader.Wait(TimeSpan.FromSeconds(60)), "the filter's output did not end");
-            Assert.Equal(0, filter.WaitForExit(TimeSpan.FromSeconds(10)));
+            Assert.True(reader.Wait(Patience.Long), "the filter's output did not end");
+            Assert.Equal(0, filter.WaitForExit(Patience.Short));
             return (body, received.ToArray(), hwm);
         }
     }
 
     private static string Url(string line) => line.Split(' ')[5];
 
-    private static void WaitFor(Func<bool> condition, string what)
-    {
-        var clock = Stopwatch.StartNew();
-        while (!condition())
-        {
-            if (clock.Elapsed > TimeSpan.FromSeconds(10))
-            {
-                Assert.Fail($"no {what} within 10 s");
-            }
-
-            Thread.Sleep(50);
-        }
-    }
+    private static void WaitFor(Func<bool> condition, string what) => Patience.WaitUntil(condition, what, intervalMs: 50);
 }

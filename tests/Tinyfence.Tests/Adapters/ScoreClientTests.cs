@@ -1,6 +1,7 @@
 using Tinyfence.Adapters;
 using Tinyfence.Protocol;
 using Tinyfence.Table;
+using Tinyfence.Testing;
 using Tinyfence.Tests.Server;
 using Tinyfence.Tests.Table;
 using Xunit;
@@ -32,8 +33,8 @@ public sealed class ScoreClientTests : IAsyncDisposable
         Assert.True(client.Send("HIT spam 192.0.2.1 5\n"u8));
         WaitForScore(5);
 
-        // Longer than the idle timeout: the server has closed the quiet connection.
-        Thread.Sleep(2500);
+        // After the idle timeout the server closes the quiet connection.
+        _server.WaitForClientCount(0);
         Assert.True(client.Send("HIT spam 192.0.2.1 5\n"u8));
         WaitForScore(10);
         Assert.Equal(0, client.Dropped);
@@ -51,12 +52,7 @@ public sealed class ScoreClientTests : IAsyncDisposable
 
     private void WaitForScore(int expected)
     {
-        DateTime deadline = DateTime.UtcNow.AddSeconds(5);
-        while (_table.Get(Keys.V4(192, 0, 2, 1), _table.Now) != expected && DateTime.UtcNow < deadline)
-        {
-            Thread.Sleep(20);
-        }
-
+        Patience.Until(() => _table.Get(Keys.V4(192, 0, 2, 1), _table.Now) == expected);
         Assert.Equal(expected, _table.Get(Keys.V4(192, 0, 2, 1), _table.Now));
     }
 }

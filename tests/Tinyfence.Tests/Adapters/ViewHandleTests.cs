@@ -1,5 +1,6 @@
 using Tinyfence.Adapters;
 using Tinyfence.Table;
+using Tinyfence.Testing;
 using Tinyfence.Tests.Table;
 using Xunit;
 
@@ -29,15 +30,11 @@ public sealed class ViewHandleTests : IDisposable
         second.Hit(Keys.V4(1), 9, second.Now);
         Assert.False(first.ViewPath is null);
 
-        DateTime deadline = DateTime.UtcNow.AddSeconds(5);
-        do
+        Patience.WaitUntil(() =>
         {
-            Thread.Sleep(100);
             Assert.True(handle.Current!.TryGetScore(Keys.V4(1), second.Now, out score));
-        }
-        while (score != 9 && DateTime.UtcNow < deadline);
-
-        Assert.Equal(9, score);
+            return score == 9;
+        }, "score 9 from the new file", intervalMs: 100);
     }
 
     [Fact]
@@ -46,12 +43,6 @@ public sealed class ViewHandleTests : IDisposable
         using var handle = new ViewHandle(ViewPath);
         Assert.Null(handle.Current);
         using ScoreTable table = ScoreTable.CreateShared(ScoreTableTests.Spec(), ViewPath, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-        DateTime deadline = DateTime.UtcNow.AddSeconds(5);
-        while (handle.Current is null && DateTime.UtcNow < deadline)
-        {
-            Thread.Sleep(100);
-        }
-
-        Assert.NotNull(handle.Current);
+        Patience.WaitUntil(() => handle.Current is not null, "view of the new table", intervalMs: 100);
     }
 }

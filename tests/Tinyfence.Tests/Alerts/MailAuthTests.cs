@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Tinyfence.Testing;
 using Tinyfence.Alerts;
 using static Tinyfence.Tests.Alerts.MailFixture;
@@ -44,6 +45,7 @@ public sealed class MailAuthTests : IDisposable
         MailSettings settings = Settings(server) with { User = "alice", PasswordFile = passwordFile };
         using var queue = new MailQueue(settings, log, FastRetry);
 
+        var sinceEnqueue = Stopwatch.StartNew();
         queue.Enqueue(Alert("needs auth"));
 
         string line = WaitForLine(sink, "mail: cannot send (authentication as alice failed: ");
@@ -51,11 +53,13 @@ public sealed class MailAuthTests : IDisposable
         Assert.Contains($"check the user and the password file {passwordFile}", line, StringComparison.Ordinal);
         Assert.Contains("1 message queued, retrying in 200 ms", line, StringComparison.Ordinal);
 
-        // Backoff 200 ms doubling to 1 s: about 5 tries in 3 s, where a loop would make hundreds.
-        Thread.Sleep(3000);
+        // Backoff 200 ms doubling to 1 s: the third failure waits 800 ms. Tries are 200 ms apart
+        // at the least, so there are at most 1 + elapsed / 200 ms of them however slow the
+        // machine is, where a loop would make hundreds.
+        WaitForLine(sink, "retrying in 800 ms");
+        Patience.WaitUntil(() => server.Count("auth-failed") >= 3, "third failed try at the server");
         int failures = server.Count("auth-failed");
-        Assert.InRange(failures, 2, 8);
-        Assert.Contains(sink.Lines, l => l.Text.Contains("retrying in 800 ms", StringComparison.Ordinal));
+        Assert.InRange(failures, 3, 1 + (sinceEnqueue.ElapsedMilliseconds / 200));
         Assert.Equal(1, queue.Pending);
 
         File.WriteAllText(passwordFile, "right\n");

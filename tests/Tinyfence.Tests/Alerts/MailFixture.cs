@@ -5,11 +5,9 @@ using Tinyfence.Logging;
 
 namespace Tinyfence.Tests.Alerts;
 
-/// <summary>Settings, logs and waits the mail tests share. Timeouts are generous: CI is a loaded 2-core machine.</summary>
+/// <summary>Settings, logs and waits the mail tests share. Timeouts are hang guards (<see cref="Patience"/>).</summary>
 internal static class MailFixture
 {
-    public static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
-
     /// <summary>Short backoff so retries happen within a test; the rest as the product has it.</summary>
     public static readonly MailQueueOptions FastRetry = new()
     {
@@ -23,7 +21,7 @@ internal static class MailFixture
     public static MailSettings Settings(int port, MailSecurity security = MailSecurity.None, params string[] to) =>
         new("127.0.0.1", port, security, "tinyfence@example.org", to.Length > 0 ? to : ["ops@example.org"])
         {
-            Timeout = TimeSpan.FromSeconds(20),
+            Timeout = Patience.Short,
         };
 
     public static AlertMessage Alert(string subject, string body = "load is high") => new(subject, body, DateTimeOffset.Now);
@@ -40,7 +38,7 @@ internal static class MailFixture
 
     public static string WaitForLine(MemorySink sink, Func<string, bool> match, string what, TimeSpan? timeout = null)
     {
-        TimeSpan limit = timeout ?? Patience;
+        TimeSpan limit = timeout ?? Patience.Short;
         var clock = Stopwatch.StartNew();
         while (true)
         {
@@ -55,21 +53,6 @@ internal static class MailFixture
             if (clock.Elapsed > limit)
             {
                 Assert.Fail($"no log line matched {what} within {limit.TotalSeconds} s. Log:\n{sink.Text}");
-            }
-
-            Thread.Sleep(20);
-        }
-    }
-
-    public static void WaitUntil(Func<bool> condition, string what, TimeSpan? timeout = null)
-    {
-        TimeSpan limit = timeout ?? Patience;
-        var clock = Stopwatch.StartNew();
-        while (!condition())
-        {
-            if (clock.Elapsed > limit)
-            {
-                Assert.Fail($"{what}: not within {limit.TotalSeconds} s");
             }
 
             Thread.Sleep(20);

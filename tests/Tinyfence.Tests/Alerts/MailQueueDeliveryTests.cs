@@ -19,7 +19,7 @@ public class MailQueueDeliveryTests
         {
             queue.Enqueue(alert);
             server.WaitForMessages(1);
-            WaitUntil(() => queue.Sent == 1 && queue.Pending == 0, "counters after delivery");
+            Patience.WaitUntil(() => queue.Sent == 1 && queue.Pending == 0, "counters after delivery");
         }
 
         MimeMessage message = server.Message(1);
@@ -82,8 +82,10 @@ public class MailQueueDeliveryTests
         WaitForLine(sink, "mail: dropped \"nobody home\": every recipient was refused");
         Assert.Equal(1, queue.Failed);
         Assert.Equal(0, queue.Pending);
-        // A 5xx is final: several backoff periods later the server has seen one attempt only.
+        // A 5xx is final: several backoff periods later the server, its events all in, has seen
+        // one attempt only.
         Thread.Sleep(1500);
+        server.Stop();
         Assert.Equal(1, server.Count("refused"));
         Assert.Equal(0, server.StoredCount());
     }
@@ -103,7 +105,7 @@ public class MailQueueDeliveryTests
         Assert.Contains("451 4.3.0 Temporary failure, try again later", deferred, StringComparison.Ordinal);
         Assert.Contains("1 message queued, retrying in 200 ms", deferred, StringComparison.Ordinal);
         Assert.Equal(["data-refused 1"], server.Events.Where(e => e.StartsWith("data-refused", StringComparison.Ordinal)));
-        WaitUntil(() => queue.Sent == 1 && queue.Pending == 0, "delivered after the retry");
+        Patience.WaitUntil(() => queue.Sent == 1 && queue.Pending == 0, "delivered after the retry");
     }
 
     [Fact]
@@ -123,7 +125,7 @@ public class MailQueueDeliveryTests
         using var server = SmtpTestServer.StartOn(port);
         List<MimeMessage> messages = server.WaitForMessages(3);
         Assert.Equal(["[tinyfence] first", "[tinyfence] second", "[tinyfence] third"], messages.Select(m => m.Subject));
-        WaitUntil(() => queue.Sent == 3 && queue.Pending == 0, "all delivered");
+        Patience.WaitUntil(() => queue.Sent == 3 && queue.Pending == 0, "all delivered");
         Assert.Equal(0, queue.Dropped);
     }
 
@@ -144,7 +146,7 @@ public class MailQueueDeliveryTests
 
         using var server = SmtpTestServer.StartOn(port);
         List<MimeMessage> messages = server.WaitForMessages(3);
-        WaitUntil(() => queue.Pending == 0, "queue drained");
+        Patience.WaitUntil(() => queue.Pending == 0, "queue drained");
         Thread.Sleep(300);
         Assert.Equal(3, server.StoredCount());
         Assert.Contains("7 earlier alerts were dropped", messages[0].TextBody ?? "", StringComparison.Ordinal);
@@ -169,7 +171,7 @@ public class MailQueueDeliveryTests
 
         server.WaitForMessages(3);
         Assert.Equal(1, server.Count("connect"));
-        Assert.True(server.WaitFor(e => e.Contains("disconnect"), Patience), "the idle connection was not closed");
+        Assert.True(server.WaitFor(e => e.Contains("disconnect"), Patience.Short), "the idle connection was not closed");
 
         queue.Enqueue(Alert("after a pause"));
         server.WaitForMessages(4);
@@ -191,6 +193,6 @@ public class MailQueueDeliveryTests
 
         // Kept, and tried at once with the new settings, not at the end of the old backoff.
         Assert.Equal("[www1] queued before the reload", server.WaitForMessages(1)[0].Subject);
-        WaitUntil(() => queue.Pending == 0, "delivered after the reload");
+        Patience.WaitUntil(() => queue.Pending == 0, "delivered after the reload");
     }
 }

@@ -25,7 +25,7 @@ public class MailStormTests
         Assert.Equal(Enumerable.Range(1, 5).Select(i => $"[tinyfence] alert {i}"), first.Select(m => m.Subject));
         string held = WaitForLine(sink, "mail: rate limit (5 per 1m): ");
         Assert.Matches(@"^mail: rate limit \(5 per 1m\): \d+ messages? held for a digest$", held);
-        WaitUntil(() => queue.Pending == 45, "45 alerts held");
+        Patience.WaitUntil(() => queue.Pending == 45, "45 alerts held");
         Thread.Sleep(500);
         Assert.Equal(5, server.StoredCount());
 
@@ -43,7 +43,7 @@ public class MailStormTests
         }
 
         Assert.DoesNotContain("alert 5\n", body.ReplaceLineEndings("\n"), StringComparison.Ordinal);
-        WaitUntil(() => queue.Pending == 0, "digest delivered");
+        Patience.WaitUntil(() => queue.Pending == 0, "digest delivered");
         Thread.Sleep(500);
         Assert.Equal(6, server.StoredCount());
         Assert.Equal(6, queue.Sent);
@@ -62,9 +62,9 @@ public class MailStormTests
         server.WaitForMessages(1);
         queue.Enqueue(Alert("two"));
         queue.Enqueue(Alert("three"));
-        WaitUntil(() => queue.Pending == 2, "two held");
+        Patience.WaitUntil(() => queue.Pending == 2, "two held");
 
-        Assert.True(queue.Flush(TimeSpan.FromSeconds(20)));
+        Assert.True(queue.Flush(Patience.Short));
 
         List<MimeMessage> messages = server.WaitForMessages(2);
         Assert.Equal("[tinyfence] 2 alerts held by the mail rate limit (1 per 1h)", messages[1].Subject);

@@ -52,11 +52,8 @@ public sealed class ApacheServerTests
         Assert.Equal("2001:db8::7", v6.Header("X-Remote-Addr"));
         Assert.Equal("127.0.0.1", direct.Header("X-Remote-Addr"));
         // Apache logs a request after answering it: the last line may come a moment after its reply.
-        string[] logged = File.ReadAllLines(accessLog);
-        for (var clock = Stopwatch.StartNew(); logged.Length < 3 && clock.Elapsed < TimeSpan.FromSeconds(5); Thread.Sleep(20))
-        {
-            logged = File.ReadAllLines(accessLog);
-        }
+        string[] logged = [];
+        Patience.Until(() => (logged = File.ReadAllLines(accessLog)).Length >= 3);
 
         Assert.Equal(
             ["192.0.2.7 GET /whoami.txt HTTP/1.1", "2001:db8::7 GET /whoami.txt HTTP/1.1", "127.0.0.1 GET /whoami.txt HTTP/1.1"],
@@ -112,11 +109,8 @@ public sealed class ApacheServerTests
         apache.Start($"RewriteEngine On\nRewriteMap echo \"prg:{map}\"");
         int port = apache.Port;
         // The parent, the map program and both workers (StartServers 2), which start a moment later.
-        IReadOnlyList<int> processes = apache.ProcessIds();
-        for (var clock = Stopwatch.StartNew(); processes.Count < 4 && clock.Elapsed < TimeSpan.FromSeconds(10); Thread.Sleep(50))
-        {
-            processes = apache.ProcessIds();
-        }
+        IReadOnlyList<int> processes = [];
+        Patience.Until(() => (processes = apache.ProcessIds()).Count >= 4, intervalMs: 50);
 
         string commands = string.Join('\n', processes.Select(pid => File.ReadAllText($"/proc/{pid}/cmdline").Replace('\0', ' ')));
 
@@ -136,7 +130,7 @@ public sealed class ApacheServerTests
     [Fact]
     public void WatchdogStopsApacheWhenItsOwnerDies()
     {
-        using var owner = Process.Start("sleep", "60");
+        using var owner = Process.Start("sleep", "600");
         using var apache = new ApacheServer(new ApacheOptions { OwnerPid = owner.Id });
         apache.Start();
         int pid = apache.Pid;
@@ -144,12 +138,7 @@ public sealed class ApacheServerTests
         owner.Kill();
         owner.WaitForExit();
 
-        var clock = Stopwatch.StartNew();
-        while (apache.IsRunning && clock.Elapsed < TimeSpan.FromSeconds(20))
-        {
-            Thread.Sleep(100);
-        }
-        Assert.False(apache.IsRunning, $"apache2 (pid {pid}) still runs {clock.Elapsed.TotalSeconds:F0} s after its owner died");
+        Assert.True(Patience.Until(() => !apache.IsRunning, Patience.Long, intervalMs: 100), $"apache2 (pid {pid}) still runs {Patience.Long.TotalSeconds} s after its owner died");
         Assert.Contains("caught SIGTERM", apache.ErrorLog, StringComparison.Ordinal);
     }
 

@@ -99,7 +99,7 @@ internal sealed class TinyfenceSite : IDisposable
             ? TinyfenceProgram.Start("run", "-c", ConfigPath, "--test-clock")
             : TinyfenceProgram.Start("run", "-c", ConfigPath);
         _daemon.WaitForLine(" started: ");
-        WaitUntil(() => File.Exists(BlocklistPagePath) && TryScore("PING", out _), TimeSpan.FromSeconds(10), "the daemon's socket and first blocklist");
+        Patience.WaitUntil(() => File.Exists(BlocklistPagePath) && TryScore("PING", out _), "daemon's socket and first blocklist");
     }
 
     /// <summary>SIGKILL: no snapshot, no clean-up; views, blocklist and socket file stay behind.</summary>
@@ -107,7 +107,7 @@ internal sealed class TinyfenceSite : IDisposable
     {
         RunningDaemon daemon = Daemon;
         daemon.Signal(Posix.SIGKILL);
-        daemon.WaitForExit(TimeSpan.FromSeconds(10));
+        daemon.WaitForExit(Patience.Short);
     }
 
     /// <summary>SIGTERM: the daemon saves its snapshot and exits.</summary>
@@ -115,7 +115,7 @@ internal sealed class TinyfenceSite : IDisposable
     {
         RunningDaemon daemon = Daemon;
         daemon.Signal(Posix.SIGTERM);
-        Assert.Equal(0, daemon.WaitForExit(TimeSpan.FromSeconds(10)));
+        Assert.Equal(0, daemon.WaitForExit(Patience.Short));
     }
 
     /// <summary>One request over the daemon's socket; its (first) reply line.</summary>
@@ -131,20 +131,15 @@ internal sealed class TinyfenceSite : IDisposable
 
     public int ScoreOf(string address) => int.Parse(Score($"GET {Table} {address}"), NumberStyles.None, CultureInfo.InvariantCulture);
 
-    /// <summary>The score once the feed's hits have stopped coming (no change for 300 ms).</summary>
-    public int SettledScoreOf(string address)
+    /// <summary>
+    /// Waits for the hits on their way (the feed's, the map's) to bring the score to
+    /// <paramref name="expected"/>, and fails if they took it past.
+    /// </summary>
+    public void WaitForScore(string address, int expected)
     {
-        int last = ScoreOf(address);
-        for (var quiet = Stopwatch.StartNew(); quiet.ElapsedMilliseconds < 300; Thread.Sleep(50))
-        {
-            int now = ScoreOf(address);
-            if (now != last)
-            {
-                (last, quiet) = (now, Stopwatch.StartNew());
-            }
-        }
-
-        return last;
+        int score = 0;
+        Patience.Until(() => (score = ScoreOf(address)) >= expected);
+        Assert.True(score == expected, $"{address} has score {score}, expected {expected}\n{DescribeDaemon()}");
     }
 
     /// <summary>Pipelined requests that each get one reply line; returns the replies.</summary>
@@ -174,35 +169,19 @@ internal sealed class TinyfenceSite : IDisposable
     {
         for (int i = 0; i < 2; i++)
         {
-            DateTime before = File.GetLastWriteTimeUtc(SnapshotPath);
-            WaitUntil(() => File.GetLastWriteTimeUtc(SnapshotPath) != before, TimeSpan.FromSeconds(5), "a new snapshot", intervalMs: 50);
+            Patience.WaitForRewrite(SnapshotPath, "new snapshot");
         }
     }
 
-    /// <summary>Polls <paramref name="condition"/> every <paramref name="interval"/>; fails the test with <paramref name="what"/> on timeout.</summary>
-    public static void WaitUntil(Func<bool> condition, TimeSpan timeout, string what, int intervalMs = 20)
-    {
-        var clock = Stopwatch.StartNew();
-        while (!condition())
-        {
-            if (clock.Elapsed > timeout)
-            {
-                Assert.Fail($"no {what} within {timeout.TotalSeconds} s");
-            }
-
-            Thread.Sleep(intervalMs);
-        }
-    }
-
-    /// <summary>Asynchronous <see cref="WaitUntil"/>: returns how long it took.</summary>
-    public async Task<TimeSpan> WaitUntilAsync(Func<Task<bool>> condition, TimeSpan timeout, string what, int intervalMs = 20)
+    /// <summary>Polls <paramref name="condition"/> until it holds, failing the test with <paramref name="what"/> after the guard; returns how long it took (for the output, not for an assertion).</summary>
+    public async Task<TimeSpan> WaitUntilAsync(Func<Task<bool>> condition, string what, int intervalMs = 20)
     {
         var clock = Stopwatch.StartNew();
         while (!await condition())
         {
-            if (clock.Elapsed > timeout)
+            if (clock.Elapsed > Patience.Short)
             {
-                Assert.Fail($"no {what} within {timeout.TotalSeconds} s\n{DescribeDaemon()}\n{Apache.Describe()}");
+                Assert.Fail($"no {what} within {Patience.Short.TotalSeconds} s\n{DescribeDaemon()}\n{Apache.Describe()}");
             }
 
             await Task.Delay(intervalMs);
@@ -243,7 +222,7 @@ internal sealed class TinyfenceSite : IDisposable
 
     private Socket Connect()
     {
-        var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified) { ReceiveTimeout = 10_000, SendTimeout = 10_000 };
+        var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified) { ReceiveTimeout = (int)Patience.Short.TotalMilliseconds, SendTimeout = (int)Patience.Short.TotalMilliseconds };
         try
         {
             socket.Connect(new UnixDomainSocketEndPoint(SocketPath));

@@ -31,11 +31,12 @@ internal static class SdbmLookupTool
     }
 
     /// <summary>
-    /// Starts the checker looking the probes up round-robin for <paramref name="seconds"/> (class
-    /// '1' must be found, '0' must be absent, '?' either). It prints one summary line and exits 0
-    /// only when no lookup broke its class or failed.
+    /// Starts the checker looking the probes up round-robin (class '1' must be found, '0' must be
+    /// absent, '?' either), at least <paramref name="lookups"/> times and until the file
+    /// <paramref name="until"/> exists. It prints one summary line and exits 0 only when no
+    /// lookup broke its class or failed.
     /// </summary>
-    public static Process StartLoop(string basePath, double seconds, string value, IEnumerable<(char Class, string Key)> probes)
+    public static Process StartLoop(string basePath, int lookups, string until, string value, IEnumerable<(char Class, string Key)> probes)
     {
         var psi = new ProcessStartInfo(Binary)
         {
@@ -44,7 +45,7 @@ internal static class SdbmLookupTool
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (string arg in (string[])["--loop", seconds.ToString(System.Globalization.CultureInfo.InvariantCulture), "--value", value, basePath])
+        foreach (string arg in (string[])["--loop", lookups.ToString(System.Globalization.CultureInfo.InvariantCulture), "--until", until, "--value", value, basePath])
         {
             psi.ArgumentList.Add(arg);
         }

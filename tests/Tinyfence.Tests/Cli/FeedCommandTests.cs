@@ -49,7 +49,7 @@ public sealed class FeedCommandTests : IDisposable
             }
 
             feed.StandardInput.Close();
-            Assert.True(feed.WaitForExit(10_000), "the feed did not exit at the end of its input");
+            Assert.True(feed.WaitForExit(Patience.Short), "the feed did not exit at the end of its input");
             Assert.Equal(0, feed.ExitCode);
             string[] lines = File.ReadAllLines(log);
             Assert.Equal(["/before-0", "/before-1", "/before-2", "/after-0", "/after-1"], lines.Select(l => l.Split(' ')[6]));
@@ -63,16 +63,6 @@ public sealed class FeedCommandTests : IDisposable
         }
     }
 
-    private static void WaitForLines(string path, int count)
-    {
-        for (var clock = Stopwatch.StartNew(); clock.Elapsed < TimeSpan.FromSeconds(10); Thread.Sleep(20))
-        {
-            if (File.Exists(path) && File.ReadAllLines(path).Length >= count)
-            {
-                return;
-            }
-        }
-
-        Assert.Fail($"{path} did not reach {count} lines");
-    }
+    private static void WaitForLines(string path, int count) =>
+        Patience.WaitUntil(() => File.Exists(path) && File.ReadAllLines(path).Length >= count, $"{count} lines in {path}");
 }

@@ -37,7 +37,7 @@ public sealed class DaemonProcessTests : IDisposable
         daemon.WaitForLine("rule \"beat\" fired", next + 1);
 
         daemon.Signal(Posix.SIGTERM);
-        Assert.Equal(0, daemon.WaitForExit(TimeSpan.FromSeconds(20)));
+        Assert.Equal(0, daemon.WaitForExit(Patience.Short));
     }
 
     [Fact]
@@ -56,7 +56,7 @@ public sealed class DaemonProcessTests : IDisposable
         Assert.Equal(1, daemon.CountLines("rule \"apache\" fired"));
 
         daemon.Signal(Posix.SIGTERM);
-        Assert.Equal(0, daemon.WaitForExit(TimeSpan.FromSeconds(20)));
+        Assert.Equal(0, daemon.WaitForExit(Patience.Short));
     }
 
     [Fact]
@@ -70,7 +70,7 @@ public sealed class DaemonProcessTests : IDisposable
         daemon.Signal(Posix.SIGTERM);
         daemon.WaitForLine("waiting for 1 running command");
         File.WriteAllText(gate, "");
-        Assert.Equal(0, daemon.WaitForExit(TimeSpan.FromSeconds(20)));
+        Assert.Equal(0, daemon.WaitForExit(Patience.Short));
         Assert.Equal("done", File.ReadAllText(marker).Trim());
     }
 
@@ -128,20 +128,23 @@ public sealed class DaemonProcessTests : IDisposable
     [Fact]
     public void SigusrOnePausesAndSigusrTwoResumesInsteadOfKilling()
     {
-        string config = Config("rule 'beat' { la1 >= 0 } log step 200ms");
-        using var daemon = TinyfenceProgram.Start("run", "-c", config, "--proc-root", _proc.Root);
+        // A table saved every second, which upkeep goes on doing while rules are paused: the
+        // daemon's own clock, slowed down with it on a loaded machine.
+        using var env = new ScoreDaemon();
+        env.Configure(ScoreDaemon.Table(extra: "snapshot every 1s") + "\nrule 'beat' { la1 >= 0 } log step 200ms");
+        using var daemon = TinyfenceProgram.Start("run", "-c", env.ConfigPath, "--proc-root", _proc.Root);
         daemon.WaitForLine("rule \"beat\" fired");
         daemon.Signal(Posix.SIGUSR1);
-        daemon.WaitForLine("paused");
-        Thread.Sleep(600);
-        int fired = daemon.CountLines("fired");
-        Thread.Sleep(600);
-        Assert.Equal(fired, daemon.CountLines("fired"));
+        int paused = daemon.WaitForLine("paused");
+
+        // Two saves after the pause: a second of the daemon's time, five beats had it not paused.
+        env.WaitForSnapshots(2);
         daemon.Signal(Posix.SIGUSR2);
-        int resumed = daemon.WaitForLine("resumed");
+        int resumed = daemon.WaitForLine("resumed", paused);
+        Assert.DoesNotContain(daemon.Stderr.Split('\n')[paused..resumed], l => l.Contains("fired", StringComparison.Ordinal));
         daemon.WaitForLine("rule \"beat\" fired", resumed);
         daemon.Signal(Posix.SIGTERM);
-        Assert.Equal(0, daemon.WaitForExit(TimeSpan.FromSeconds(20)));
+        Assert.Equal(0, daemon.WaitForExit(Patience.Short));
     }
 
     [Fact]
@@ -153,7 +156,7 @@ public sealed class DaemonProcessTests : IDisposable
         daemon.Signal(Posix.SIGTERM);
         daemon.WaitForLine("waiting for 1 running command");
         daemon.Signal(Posix.SIGTERM);
-        Assert.Equal(0, daemon.WaitForExit(TimeSpan.FromSeconds(15)));
+        Assert.Equal(0, daemon.WaitForExit(Patience.Short));
         Assert.Contains("second stop signal", daemon.Stderr, StringComparison.Ordinal);
     }
 
@@ -163,10 +166,10 @@ public sealed class DaemonProcessTests : IDisposable
         // python3 ignores SIGCHLD, then execs tinyfence: the disposition survives exec.
         string config = Config("rule 'cmd' { la1 >= 0 } run once 'exit 3'");
         string tinyfence = Path.Combine(AppContext.BaseDirectory, "tinyfence");
-        (int code, string output) = RunProgram("python3", "-c",
-            $"import signal, os; signal.signal(signal.SIGCHLD, signal.SIG_IGN); os.execv('{tinyfence}', ['tinyfence', '--once', '--proc-root', '{_proc.Root}', '-c', '{config}'])");
-        Assert.Equal(0, code);
-        Assert.Contains("cmd: command exited with status 3", output, StringComparison.Ordinal);
+        ProcessResult result = ProcessResult.Run("python3", ["-c",
+            $"import signal, os; signal.signal(signal.SIGCHLD, signal.SIG_IGN); os.execv('{tinyfence}', ['tinyfence', '--once', '--proc-root', '{_proc.Root}', '-c', '{config}'])"]);
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Contains("cmd: command exited with status 3", result.Stderr + result.Stdout, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -188,23 +191,8 @@ public sealed class DaemonProcessTests : IDisposable
 
         Assert.Single(server.WaitForMessages(1));
         daemon.Signal(Posix.SIGTERM);
-        Assert.Equal(0, daemon.WaitForExit(TimeSpan.FromSeconds(20)));
+        Assert.Equal(0, daemon.WaitForExit(Patience.Short));
     }
-
-    private static (int Code, string Output) RunProgram(string program, params string[] args)
-    {
-        var start = new System.Diagnostics.ProcessStartInfo(program) { RedirectStandardError = true, RedirectStandardOutput = true };
-        foreach (string arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        using var process = System.Diagnostics.Process.Start(start)!;
-        string output = process.StandardError.ReadToEnd() + process.StandardOutput.ReadToEnd();
-        process.WaitForExit();
-        return (process.ExitCode, output);
-    }
-
 
     [Fact]
     public void BuiltinRulesLogTheMachinesFigures()

@@ -53,9 +53,22 @@ internal sealed class ScoreDaemon : IDisposable
         return daemon;
     }
 
+    /// <summary>
+    /// Waits for <paramref name="count"/> more saves of a table's snapshot. With <c>snapshot every
+    /// 1s</c> they are the daemon's upkeep passes, a second apart on its own clock: a clock that a
+    /// loaded machine slows down with the daemon, where a sleep would not.
+    /// </summary>
+    public void WaitForSnapshots(int count, string table = "spam")
+    {
+        for (int i = 1; i <= count; i++)
+        {
+            Patience.WaitForRewrite(SnapshotPath(table), $"snapshot save {i} of {count} of table \"{table}\"");
+        }
+    }
+
     /// <summary>Runs <c>tinyfence score --run-dir RUN ARGS</c>.</summary>
     public ProcessResult Score(params string[] args) =>
-        ProcessResult.Run(TinyfenceProgram.Path, ["score", "--run-dir", RunDir, .. args], TimeSpan.FromSeconds(30));
+        ProcessResult.Run(TinyfenceProgram.Path, ["score", "--run-dir", RunDir, .. args], Patience.Short);
 
     /// <summary>The one-line answer of a request that must succeed.</summary>
     public string Ask(params string[] args)

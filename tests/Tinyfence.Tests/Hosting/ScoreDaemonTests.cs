@@ -13,7 +13,7 @@ namespace Tinyfence.Tests.Hosting;
 /// </summary>
 public sealed class ScoreDaemonTests : IDisposable
 {
-    private static readonly TimeSpan s_stop = TimeSpan.FromSeconds(20);
+    private static readonly TimeSpan s_stop = Patience.Short;
 
     private readonly ScoreDaemon _env = new();
 
@@ -162,12 +162,15 @@ public sealed class ScoreDaemonTests : IDisposable
 
         // The daemon writes the new table only; the running map follows it.
         _env.Ask("set", "spam", "192.0.2.1", "77");
-        SharedViewProcessTests.WaitForAnswer(map, "192.0.2.1", "77", TimeSpan.FromSeconds(5));
+        SharedViewProcessTests.WaitForAnswer(map, "192.0.2.1", "77");
         Assert.True(old.TryGetScore(Keys.V4(192, 0, 2, 1), old.Now, out score));
         Assert.Equal(11, score);
 
-        // Still healthy after its upkeep ran over the new table (and not over the old one).
-        Thread.Sleep(2500);
+        // Still healthy after its upkeep ran over the new table (and not over the old one): the
+        // blocked count comes from the sweep, and 192.0.2.1 is the 46th blocked address.
+        WaitFor(() => _env.Ask("stats") is var stats
+            && stats.Contains("spam entries=50 capacity=20000 ", StringComparison.Ordinal)
+            && stats.Contains(" blocked=46 ", StringComparison.Ordinal), "sweep of the new table");
         Assert.Equal("PONG", _env.Ask("ping"));
         daemon.Signal(Posix.SIGTERM);
         Assert.Equal(0, daemon.WaitForExit(s_stop));
@@ -202,7 +205,7 @@ public sealed class ScoreDaemonTests : IDisposable
     [Fact]
     public void The_blocklist_lists_the_blocked_addresses_and_is_rewritten_only_when_they_change()
     {
-        _env.Configure(ScoreDaemon.Table(extra: "blocklist every 1s"));
+        _env.Configure(ScoreDaemon.Table(extra: "blocklist every 1s snapshot every 1s"));
         using RunningDaemon daemon = _env.Start();
         _env.Ask("set", "spam", "192.0.2.1", "20");
         _env.Ask("set", "spam", "192.0.2.2", "5");
@@ -214,11 +217,12 @@ public sealed class ScoreDaemonTests : IDisposable
         Assert.True(File.Exists(_env.BlocklistBase() + ".dir"));
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead, File.GetUnixFileMode(pag));
 
-        // Nothing changes in the blocked set (a blocked score rising, an unblocked one): no rewrite.
+        // Nothing changes in the blocked set (a blocked score rising, an unblocked one): no rewrite,
+        // not even at the third upkeep after, which is past the blocklist's own one-second spacing.
         (long inode, DateTime written) = (ScoreDaemon.Inode(pag), File.GetLastWriteTimeUtc(pag));
         _env.Ask("set", "spam", "192.0.2.1", "30");
         _env.Ask("hit", "spam", "192.0.2.2");
-        Thread.Sleep(3000);
+        _env.WaitForSnapshots(3);
         Assert.Equal((inode, written), (ScoreDaemon.Inode(pag), File.GetLastWriteTimeUtc(pag)));
 
         // One more blocked address: rewritten within a second or two.
@@ -237,10 +241,24 @@ public sealed class ScoreDaemonTests : IDisposable
     [Fact]
     public void A_blocked_rule_fires_once_an_address_is_blocked()
     {
-        _env.Configure(ScoreDaemon.Table() + "\nset step 200ms\nrule \"spammers\" { blocked \"spam\" > 0 } log");
+        _env.Configure(ScoreDaemon.Table() + """
+
+            set step 200ms
+            rule "spammers" { blocked "spam" > 0 } log
+            rule "beat" { scored "spam" > 0 } log
+            """);
         using RunningDaemon daemon = _env.Start();
         _env.Ask("set", "spam", "192.0.2.1", "15"); // 15 is not above 15
-        Thread.Sleep(2000);
+
+        // "beat" fires once there is an address, a step (200 ms of the daemon's own time) after
+        // another: twelve of them span upkeeps (which count the blocked) and checks of
+        // "spammers" after them, however slow the machine.
+        int beat = -1;
+        for (int i = 0; i < 12; i++)
+        {
+            beat = daemon.WaitForLine("rule \"beat\" fired", beat + 1);
+        }
+
         Assert.Equal(0, daemon.CountLines("rule \"spammers\" fired"));
 
         _env.Ask("hit", "spam", "192.0.2.1");
@@ -313,17 +331,5 @@ public sealed class ScoreDaemonTests : IDisposable
 
     private string[] Lookup(params string[] keys) => SdbmLookupTool.Lookup(_env.BlocklistBase(), keys);
 
-    private static void WaitFor(Func<bool> condition, string what)
-    {
-        var clock = System.Diagnostics.Stopwatch.StartNew();
-        while (!condition())
-        {
-            if (clock.Elapsed > TimeSpan.FromSeconds(15))
-            {
-                Assert.Fail($"no {what} within 15 s");
-            }
-
-            Thread.Sleep(100);
-        }
-    }
+    private static void WaitFor(Func<bool> condition, string what) => Patience.WaitUntil(condition, what, intervalMs: 100);
 }

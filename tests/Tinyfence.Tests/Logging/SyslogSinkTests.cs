@@ -1,6 +1,7 @@
 using System.Net.Sockets;
 using System.Text;
 using Tinyfence.Logging;
+using Tinyfence.Testing;
 
 namespace Tinyfence.Tests.Logging;
 
@@ -14,7 +15,7 @@ public sealed class SyslogSinkTests : IDisposable
     {
         var server = new Socket(AddressFamily.Unix, SocketType.Dgram, ProtocolType.Unspecified);
         server.Bind(new UnixDomainSocketEndPoint(path));
-        server.ReceiveTimeout = 5000;
+        server.ReceiveTimeout = (int)Patience.Short.TotalMilliseconds;
         return server;
     }
 

@@ -67,7 +67,7 @@ public sealed class RuleMailTests
 
         // Every check happened and logged; the mails wait in the queue (composition is async).
         Assert.Equal(200, h.Count("rule \"load\" fired"));
-        MailFixture.WaitUntil(() => h.Mail!.Queue.Pending > 0, "mail queued while the server hangs");
+        Patience.WaitUntil(() => h.Mail!.Queue.Pending > 0, "mail queued while the server hangs");
         Assert.Equal(0, h.Mail!.Queue.Sent);
     }
 }

@@ -2,6 +2,7 @@ using Tinyfence.Logging;
 using Tinyfence.Proc;
 using Tinyfence.Rules;
 using Tinyfence.Rules.Sources;
+using Tinyfence.Testing;
 
 namespace Tinyfence.Tests.Rules;
 
@@ -41,7 +42,7 @@ public class SpaceSourceTests
         {
             source.Sample(reader, readings, log);
             return readings.Available[SpaceSource.Free];
-        }, TimeSpan.FromSeconds(10)));
+        }, Patience.Short));
         Assert.Equal(40, readings.Values[SpaceSource.Free]);
         Assert.Contains("readable again", memory.Text, StringComparison.Ordinal);
     }

@@ -3,6 +3,7 @@ using System.Text;
 using Tinyfence.Logging;
 using Tinyfence.Server;
 using Tinyfence.Protocol;
+using Tinyfence.Testing;
 
 namespace Tinyfence.Tests.Server;
 
@@ -41,13 +42,11 @@ internal sealed class ServerHarness : IAsyncDisposable
     public TestClient Connect() => new(SocketPath);
 
     /// <summary>Waits until the server counts this many clients (sessions start after accept).</summary>
-    public void WaitForClientCount(int count, int timeoutMs = 5000)
+    public void WaitForClientCount(int count)
     {
-        long deadline = Environment.TickCount64 + timeoutMs;
-        while (Server.ClientCount != count)
+        if (!Patience.Until(() => Server.ClientCount == count, intervalMs: 5))
         {
-            Assert.True(Environment.TickCount64 < deadline, $"{Server.ClientCount} clients, expected {count}");
-            Thread.Sleep(5);
+            Assert.Fail($"{Server.ClientCount} clients, expected {count}");
         }
     }
 
@@ -69,8 +68,8 @@ internal sealed class TestClient : IDisposable
     {
         Socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified)
         {
-            ReceiveTimeout = 5000,
-            SendTimeout = 5000,
+            ReceiveTimeout = (int)Patience.Short.TotalMilliseconds,
+            SendTimeout = (int)Patience.Short.TotalMilliseconds,
         };
         Socket.Connect(new UnixDomainSocketEndPoint(path));
     }
@@ -129,7 +128,7 @@ internal sealed class TestClient : IDisposable
     /// </summary>
     public async Task<string?> ReadLineAsync()
     {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        using var timeout = new CancellationTokenSource(Patience.Short);
         while (true)
         {
             if (TakeLine() is { } line)

@@ -1,9 +1,11 @@
+using System.Diagnostics;
 using System.Net.Sockets;
 using System.Text;
 using Tinyfence.Interop;
 using Tinyfence.Logging;
 using Tinyfence.Server;
 using Tinyfence.Protocol;
+using Tinyfence.Testing;
 
 namespace Tinyfence.Tests.Server;
 
@@ -212,20 +214,26 @@ public sealed partial class UnixSocketServerTests
     [Fact]
     public async Task AnIdleClientIsClosedAfterTheIdleTimeoutAndABusyOneIsNot()
     {
-        await using var harness = new ServerHarness(configure: o => o with { IdleTimeout = TimeSpan.FromMilliseconds(400) });
+        // Long beside the busy client's pauses (a tenth of a second), which a loaded machine stretches.
+        TimeSpan idleTimeout = TimeSpan.FromSeconds(2);
+        await using var harness = new ServerHarness(configure: o => o with { IdleTimeout = idleTimeout });
         using TestClient idle = harness.Connect();
         using TestClient busy = harness.Connect();
+        var sinceIdleRequest = Stopwatch.StartNew();
         idle.Send("ping\n");
         Assert.Equal("PING", idle.ReadLine());
-        Assert.False(idle.Socket.Poll(TimeSpan.FromMilliseconds(200), SelectMode.SelectRead), "closed before the idle timeout");
-        for (int i = 0; i < 10; i++)
+
+        // The busy client goes on asking until the idle one is closed.
+        while (!idle.Socket.Poll(TimeSpan.FromMilliseconds(100), SelectMode.SelectRead))
         {
             busy.Send("ping\n");
             Assert.Equal("PING", busy.ReadLine());
-            Thread.Sleep(100);
+            Assert.True(sinceIdleRequest.Elapsed < Patience.Short, "the idle client was never closed");
         }
 
+        TimeSpan idleFor = sinceIdleRequest.Elapsed;
         Assert.True(idle.IsClosedByServer());
+        Assert.True(idleFor >= idleTimeout, $"closed {idleFor} after its request, before the idle timeout");
         busy.Send("ping\n");
         Assert.Equal("PING", busy.ReadLine());
     }
@@ -245,7 +253,7 @@ public sealed partial class UnixSocketServerTests
         Assert.InRange(harness.Server.PeakBufferedReplyBytes, 1, harness.Options.ReplyFlushBytes + replyBytes + 1);
 
         // Stalled for longer than the idle timeout: the session is closed.
-        harness.WaitForClientCount(0, timeoutMs: 5000);
+        harness.WaitForClientCount(0);
     }
 
     [Fact]
@@ -265,7 +273,7 @@ public sealed partial class UnixSocketServerTests
             Assert.Equal("TWO", client.ReadLine());
             Assert.True(client.IsClosedByServer());
             Assert.True(silent.IsClosedByServer());
-            await stop.WaitAsync(TimeSpan.FromSeconds(5));
+            await stop.WaitAsync(Patience.Short);
             Assert.True(harness.Server.Completion.IsCompleted);
             Assert.Equal(0, harness.Server.ClientCount);
         }
@@ -283,8 +291,8 @@ public sealed partial class UnixSocketServerTests
         StallSession(harness, client, 4000);
 
         long start = Environment.TickCount64;
-        await harness.Server.StopAsync().WaitAsync(TimeSpan.FromSeconds(5));
-        Assert.InRange(Environment.TickCount64 - start, 250, 4000);
+        await harness.Server.StopAsync().WaitAsync(Patience.Short);
+        Assert.True(Environment.TickCount64 - start >= 250, "the client was cut before the grace period");
         Assert.Equal(0, harness.Server.ClientCount);
     }
 
@@ -323,7 +331,7 @@ public sealed partial class UnixSocketServerTests
         client.Socket.SendTimeout = 300;
         byte[] requests = Encoding.ASCII.GetBytes(string.Concat(Enumerable.Repeat($"BIG {replyBytes}\n", 1000)));
         long sent = 0;
-        long deadline = Environment.TickCount64 + 10_000;
+        long deadline = Environment.TickCount64 + (long)Patience.Short.TotalMilliseconds;
         while (sent < MaxStallBytes && Environment.TickCount64 < deadline)
         {
             try

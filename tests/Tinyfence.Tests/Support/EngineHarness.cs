@@ -5,6 +5,7 @@ using Tinyfence.Config;
 using Tinyfence.Logging;
 using Tinyfence.Proc;
 using Tinyfence.Rules;
+using Tinyfence.Testing;
 
 namespace Tinyfence.Tests.Support;
 
@@ -67,9 +68,9 @@ internal sealed class EngineHarness : IDisposable
 
     public void WaitForCommands()
     {
-        Assert.True(Commands.WaitForAll(TimeSpan.FromSeconds(20)), "commands still running");
+        Assert.True(Commands.WaitForAll(Patience.Short), "commands still running");
         // The exit callback runs on the supervisor thread just before WaitForAll sees it finished.
-        SpinWait.SpinUntil(() => !Engine.AnyCommandRunning, TimeSpan.FromSeconds(5));
+        Assert.True(SpinWait.SpinUntil(() => !Engine.AnyCommandRunning, Patience.Short), "the engine still sees a command running");
     }
 
     public void Dispose()

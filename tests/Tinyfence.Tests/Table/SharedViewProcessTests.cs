@@ -15,7 +15,7 @@ namespace Tinyfence.Tests.Table;
 public sealed class SharedViewProcessTests(ITestOutputHelper output) : IDisposable
 {
     private const UnixFileMode ReadableByAll = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead;
-    private static readonly TimeSpan s_answer = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan s_answer = Patience.Short;
 
     private readonly string _dir = Directory.CreateTempSubdirectory("tf-viewproc-").FullName;
 
@@ -30,6 +30,8 @@ public sealed class SharedViewProcessTests(ITestOutputHelper output) : IDisposab
     public async Task Reader_processes_never_see_a_torn_or_missing_entry_while_the_writer_runs_at_full_speed()
     {
         const int StableCount = 300;
+        const int AnswersEach = 10_000;
+        var minimumRun = TimeSpan.FromSeconds(5);
         using ScoreTable table = ScoreTable.CreateShared(
             new TableSpec("spam", 6144, 3, 86400, 15, 128), ViewPath, ReadableByAll);
 
@@ -84,10 +86,10 @@ public sealed class SharedViewProcessTests(ITestOutputHelper output) : IDisposab
                     }
 
                     table.Sweep(time);
-                    sweeps++;
+                    Interlocked.Increment(ref sweeps);
                 }
 
-                rounds++;
+                Interlocked.Increment(ref rounds);
             }
         })
         { IsBackground = true, Name = "stress writer" };
@@ -101,7 +103,9 @@ public sealed class SharedViewProcessTests(ITestOutputHelper output) : IDisposab
                 readers.Add(StartMap());
             }
 
-            var deadline = Stopwatch.StartNew();
+            // Each reader goes on for 5 s, and then until it has checked its share while the writer
+            // did enough rounds and sweeps: the counts are reached however long a loaded machine takes.
+            var clock = Stopwatch.StartNew();
             Task<(long Checked, string? Failure)>[] runs = [.. readers.Select(reader => Task.Run(() =>
             {
                 long answers = 0;
@@ -112,8 +116,13 @@ public sealed class SharedViewProcessTests(ITestOutputHelper output) : IDisposab
                 }
 
                 byte[] bytes = Encoding.ASCII.GetBytes(batch.ToString());
-                while (deadline.Elapsed < TimeSpan.FromSeconds(5))
+                while (clock.Elapsed < minimumRun || answers < AnswersEach || Interlocked.Read(ref rounds) <= 100 || Interlocked.Read(ref sweeps) <= 5)
                 {
+                    if (clock.Elapsed > Patience.Long)
+                    {
+                        return (answers, $"{answers} answers, and the writer at {Interlocked.Read(ref rounds)} rounds, {Interlocked.Read(ref sweeps)} sweeps, after {clock.Elapsed}");
+                    }
+
                     reader.Input.Write(bytes);
                     reader.Input.Flush();
                     for (int i = 0; i < StableCount; i++)
@@ -141,7 +150,7 @@ public sealed class SharedViewProcessTests(ITestOutputHelper output) : IDisposab
 
             long total = results.Sum(r => r.Checked);
             output.WriteLine($"{total} answers checked from 3 map processes; the writer ran {rounds} rounds ({rounds * (StableCount + 600)} writes), {sweeps} sweeps");
-            Assert.True(total > 30_000, $"only {total} answers checked");
+            Assert.True(total >= 3 * AnswersEach, $"only {total} answers checked");
             Assert.True(rounds > 100 && sweeps > 5, $"the writer ran only {rounds} rounds, {sweeps} sweeps");
             Assert.Equal(StableCount, Enumerable.Range(0, StableCount).Count(i => table.Get(stable[i], table.Now) > 0));
         }
@@ -158,7 +167,7 @@ public sealed class SharedViewProcessTests(ITestOutputHelper output) : IDisposab
     }
 
     [Fact]
-    public void A_running_map_reopens_a_table_recreated_with_another_capacity_within_a_second_or_so()
+    public void A_running_map_reopens_a_table_recreated_with_another_capacity()
     {
         IpKey key = Keys.V4(192, 0, 2, 7);
         using ScoreTable first = ScoreTable.CreateShared(ScoreTableTests.Spec(capacity: 100), ViewPath, ReadableByAll);
@@ -169,16 +178,15 @@ public sealed class SharedViewProcessTests(ITestOutputHelper output) : IDisposab
         using ScoreTable second = ScoreTable.CreateShared(ScoreTableTests.Spec(capacity: 5000), ViewPath, ReadableByAll);
         second.Set(key, 9, second.Now);
         first.Set(key, 8, first.Now); // the retired file is still written: the map must not stay on it
-        TimeSpan took = WaitForAnswer(map, "192.0.2.7", "9", TimeSpan.FromSeconds(5));
-        Assert.True(took < TimeSpan.FromSeconds(2.5), $"the new table was seen after {took.TotalMilliseconds:0} ms");
+        WaitForAnswer(map, "192.0.2.7", "9");
 
         // Recreated once more at the same capacity (a daemon restart): followed as well.
         using ScoreTable third = ScoreTable.CreateShared(ScoreTableTests.Spec(capacity: 5000), ViewPath, ReadableByAll);
         third.Set(key, 11, third.Now);
-        WaitForAnswer(map, "192.0.2.7", "11", TimeSpan.FromSeconds(5));
+        WaitForAnswer(map, "192.0.2.7", "11");
 
         map.CloseInput();
-        Assert.Equal(0, map.WaitForExit(TimeSpan.FromSeconds(10)));
+        Assert.Equal(0, map.WaitForExit(Patience.Short));
     }
 
     [Fact]
@@ -193,8 +201,7 @@ public sealed class SharedViewProcessTests(ITestOutputHelper output) : IDisposab
         Assert.Equal("NULL", Ask(map, "not-an-address"));
         using ScoreTable table = ScoreTable.CreateShared(ScoreTableTests.Spec(), ViewPath, ReadableByAll);
         table.Set(Keys.V4(192, 0, 2, 7), 4, table.Now);
-        TimeSpan took = WaitForAnswer(map, "192.0.2.7", "4", TimeSpan.FromSeconds(5));
-        Assert.True(took < TimeSpan.FromSeconds(2.5), $"the table was seen after {took.TotalMilliseconds:0} ms");
+        WaitForAnswer(map, "192.0.2.7", "4");
         Assert.Equal("0", Ask(map, "192.0.2.8"));
     }
 
@@ -204,24 +211,14 @@ public sealed class SharedViewProcessTests(ITestOutputHelper output) : IDisposab
         return map.ReadLine(s_answer) ?? throw new InvalidOperationException("the map's output ended; stderr:\n" + map.Stderr);
     }
 
-    /// <summary>Asks until the answer is <paramref name="expected"/>; fails after <paramref name="limit"/>.</summary>
-    internal static TimeSpan WaitForAnswer(LineProcess map, string key, string expected, TimeSpan limit)
+    /// <summary>Asks until the answer is <paramref name="expected"/>; fails after the guard.</summary>
+    internal static void WaitForAnswer(LineProcess map, string key, string expected)
     {
-        var clock = Stopwatch.StartNew();
         string? last = null;
-        while (clock.Elapsed < limit)
+        if (!Patience.Until(() => (last = Ask(map, key)) == expected))
         {
-            last = Ask(map, key);
-            if (last == expected)
-            {
-                return clock.Elapsed;
-            }
-
-            Thread.Sleep(20);
+            Assert.Fail($"{key} still answered '{last}', expected '{expected}'");
         }
-
-        Assert.Fail($"{key} still answered '{last}' after {limit.TotalSeconds} s, expected '{expected}'");
-        return clock.Elapsed;
     }
 
     private static int ScoreA(int i) => 10_000 + i;
