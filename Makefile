@@ -28,9 +28,11 @@ TEST_FLAGS := --nologo --logger "console;verbosity=normal"
 # (with the keyring it verifies bullseye with), the old-userland chroot; python3-aiosmtpd, the real
 # SMTP server; apache2, mod_security and wrk, the real-Apache tests and the Apache bench's smoke
 # run; apr-util's headers, pkg-config and httxt2dbm (apache2-utils), the SDBM reader the blocklist
-# is checked against.
+# is checked against; systemd (systemd-analyze verify), dpkg (dpkg-deb, start-stop-daemon) and
+# logrotate, the packaging tests.
 TEST_PACKAGES := file libc-bin debootstrap debian-archive-keyring gpgv python3-aiosmtpd \
-	apache2 apache2-utils libapache2-mod-security2 wrk gcc libc6-dev pkg-config libaprutil1-dev
+	apache2 apache2-utils libapache2-mod-security2 wrk gcc libc6-dev pkg-config libaprutil1-dev \
+	systemd dpkg logrotate
 
 # Where make install puts things. The package uses PREFIX=/usr; the unit then goes to
 # /lib/systemd/system, where Debian 11 and older look (merged /usr or not).

@@ -67,10 +67,17 @@ public sealed class DebianPackageTests : IDisposable
         Assert.Contains("/etc/tinyfence/tinyfence.conf\n", conffiles.Stdout, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public void InstallsOnDebian11WithoutAnInitSystemChecksItsConfigKeepsAChangedOneAndPurges()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)] // a policy-rc.d that refuses every start, as in Docker's Debian images
+    public void InstallsOnDebian11WithoutAnInitSystemChecksItsConfigKeepsAChangedOneAndPurges(bool policyRefuses)
     {
         string deb = Build();
+        if (policyRefuses)
+        {
+            File.WriteAllText(_root + "/usr/sbin/policy-rc.d", "#!/bin/sh\nexit 101\n");
+            File.SetUnixFileMode(_root + "/usr/sbin/policy-rc.d", (UnixFileMode)0b111_101_101);
+        }
 
         // No init system runs here (no /run/systemd/system; sysvinit's runlevel unknown): the
         // postinst must not fail, and must start nothing in the tree.
