@@ -1,5 +1,4 @@
 using Tinyfence.Aot.Tests.Infrastructure;
-using Tinyfence.Aot.Tests.OldUserland;
 using Tinyfence.Testing;
 
 namespace Tinyfence.Aot.Tests.Packaging;
@@ -14,23 +13,25 @@ public sealed class DebianPackageTests : IDisposable
     private readonly TempDir _dir = new();
     private readonly string _root;
 
-    public DebianPackageTests()
+    public DebianPackageTests() => _root = _dir.Path + "/bullseye";
+
+    public void Dispose() => _dir.Dispose();
+
+    /// <summary>
+    /// A private copy of the Debian 11 tree: installing and purging must not touch the tree other
+    /// tests share (nor leave tinyfence installed in the cache when a test fails half-way).
+    /// </summary>
+    private void CopyBullseye()
     {
         if (Environment.UserName != "root")
         {
-            throw new InvalidOperationException("the package tests need root (dpkg in a chroot); CI runs as root");
+            Assert.Fail("the package tests need root (dpkg in a chroot); CI runs as root");
         }
         var made = ProcessResult.Run("bash", [Path.Combine(Repo.Root, "tests", "scripts", "bullseye-root.sh")], TimeSpan.FromMinutes(20));
         Assert.True(made.ExitCode == 0, made.ToString());
-        string shared = made.Stdout.Trim().Split('\n')[^1];
-        // A copy: installing and purging must not touch the tree other tests share (nor leave
-        // tinyfence installed in the cache when a test fails half-way).
-        _root = _dir.Path + "/bullseye";
-        var copied = ProcessResult.Run("cp", ["-a", "--reflink=auto", shared, _root], TimeSpan.FromMinutes(5));
+        var copied = ProcessResult.Run("cp", ["-a", "--reflink=auto", made.Stdout.Trim().Split('\n')[^1], _root], TimeSpan.FromMinutes(5));
         Assert.True(copied.ExitCode == 0, copied.ToString());
     }
-
-    public void Dispose() => _dir.Dispose();
 
     private ProcessResult Chroot(params string[] command) => ProcessResult.Run("chroot", [_root, .. command], TimeSpan.FromMinutes(2));
 
@@ -41,14 +42,13 @@ public sealed class DebianPackageTests : IDisposable
         Assert.True(built.ExitCode == 0, built.ToString());
         string deb = built.Stdout.Trim();
         Assert.Equal(_dir.Path + $"/out/tinyfence_{Packaging.Version}_amd64.deb", deb);
-        File.Copy(deb, _root + "/tmp/tinyfence.deb");
-        return "/tmp/tinyfence.deb";
+        return deb;
     }
 
     [Fact]
     public void PackageHoldsTheInstallTreeUnderUsrWithTheConfigAsAConffile()
     {
-        string deb = _root + Build();
+        string deb = Build();
 
         var contents = ProcessResult.Run("dpkg-deb", ["--contents", deb]);
         Assert.True(contents.ExitCode == 0, contents.ToString());
@@ -72,7 +72,9 @@ public sealed class DebianPackageTests : IDisposable
     [InlineData(true)] // a policy-rc.d that refuses every start, as in Docker's Debian images
     public void InstallsOnDebian11WithoutAnInitSystemChecksItsConfigKeepsAChangedOneAndPurges(bool policyRefuses)
     {
-        string deb = Build();
+        CopyBullseye();
+        File.Copy(Build(), _root + "/tmp/tinyfence.deb");
+        const string deb = "/tmp/tinyfence.deb";
         if (policyRefuses)
         {
             File.WriteAllText(_root + "/usr/sbin/policy-rc.d", "#!/bin/sh\nexit 101\n");
