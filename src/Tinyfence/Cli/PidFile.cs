@@ -33,24 +33,42 @@ internal sealed class PidFile : IDisposable
     {
         int self = pid ?? Environment.ProcessId;
         refusal = null;
-        stalePid = ReadPid(path);
-        if (stalePid is int other && other != self && IsTinyfence(procRoot, other))
+        stalePid = null;
+        if (ReadPid(path) is int other && other != self)
         {
-            refusal = $"--pidfile '{path}': tinyfence is already running as pid {other.ToString(CultureInfo.InvariantCulture)}";
-            stalePid = null;
-            return null;
+            if (IsTinyfence(procRoot, other))
+            {
+                refusal = $"--pidfile '{path}': tinyfence is already running as pid {other.ToString(CultureInfo.InvariantCulture)}";
+                return null;
+            }
+            stalePid = other;
         }
 
         return new PidFile(path, self);
     }
 
-    /// <summary>Writes the pid: a temp file in the same directory, then renamed over the path.</summary>
-    public void Write()
+    /// <summary>
+    /// Writes the pid: a temp file in the same directory, then renamed over the path. False, with
+    /// the reason in <paramref name="error"/>, when it cannot (a missing directory, no permission).
+    /// </summary>
+    public bool TryWrite(out string? error)
     {
         string temp = $"{_path}.{_pid.ToString(CultureInfo.InvariantCulture)}.tmp";
-        File.WriteAllText(temp, _pid.ToString(CultureInfo.InvariantCulture) + "\n", Encoding.ASCII);
-        File.Move(temp, _path, overwrite: true);
+        try
+        {
+            File.WriteAllText(temp, _pid.ToString(CultureInfo.InvariantCulture) + "\n", Encoding.ASCII);
+            File.Move(temp, _path, overwrite: true);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            TryDelete(temp);
+            error = $"--pidfile '{_path}': cannot write it: {e.Message}";
+            return false;
+        }
+
         _written = true;
+        error = null;
+        return true;
     }
 
     /// <summary>Removes the file, unless something else has been written there since.</summary>
@@ -61,6 +79,18 @@ internal sealed class PidFile : IDisposable
             File.Delete(_path);
         }
         _written = false;
+    }
+
+    private static void TryDelete(string path)
+    {
+        try
+        {
+            File.Delete(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // Its directory is missing or not ours: nothing was written there either.
+        }
     }
 
     /// <summary>The pid a file holds; null when it is missing, unreadable or not a pid.</summary>

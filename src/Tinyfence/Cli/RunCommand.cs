@@ -28,6 +28,7 @@ internal static class RunCommand
             log.Error(refusal);
             return ExitCodes.Failure;
         }
+
         using DemoDirectory? demo = arguments.Operands.Count == 0 ? DemoDirectory.Create() : null;
         var source = new ConfigSource(arguments.Operands, demo?.Path);
         if (demo is not null)
@@ -50,7 +51,11 @@ internal static class RunCommand
                 {
                     log.Notice($"--pidfile '{pidPath}': replacing a stale pid file (pid {stale} is not a running tinyfence)");
                 }
-                pidFile.Write();
+                if (!pidFile.TryWrite(out string? unwritable))
+                {
+                    log.Error(unwritable!);
+                    return ExitCodes.Failure;
+                }
             }
 
             if (demo is not null && !once)

@@ -49,7 +49,7 @@ public sealed class PidFileTests : IDisposable
         using PidFile? claimed = PidFile.Claim(PidPath, out string? refusal, out _, proc, pid: 100);
         Assert.NotNull(claimed);
         Assert.Null(refusal);
-        claimed.Write();
+        Assert.True(claimed.TryWrite(out _));
 
         Assert.Equal("100\n", File.ReadAllText(PidPath));
     }
@@ -61,10 +61,11 @@ public sealed class PidFileTests : IDisposable
         File.WriteAllText(PidPath, "100\n");
         string proc = FakeProc(100, "tinyfence");
 
-        using PidFile? claimed = PidFile.Claim(PidPath, out string? refusal, out _, proc, pid: 100);
+        using PidFile? claimed = PidFile.Claim(PidPath, out string? refusal, out int? stale, proc, pid: 100);
 
         Assert.NotNull(claimed);
         Assert.Null(refusal);
+        Assert.Null(stale);
     }
 
     [Fact]
@@ -72,7 +73,7 @@ public sealed class PidFileTests : IDisposable
     {
         using (PidFile claimed = PidFile.Claim(PidPath, out _, out _, pid: 100)!)
         {
-            claimed.Write();
+            Assert.True(claimed.TryWrite(out _));
             Assert.Equal(["tinyfence.pid"], Directory.GetFiles(_dir).Select(Path.GetFileName));
         }
         Assert.False(File.Exists(PidPath));
@@ -80,10 +81,25 @@ public sealed class PidFileTests : IDisposable
         // Another process wrote its pid since: the file is not this one's to remove.
         using (PidFile claimed = PidFile.Claim(PidPath, out _, out _, pid: 100)!)
         {
-            claimed.Write();
+            Assert.True(claimed.TryWrite(out _));
             File.WriteAllText(PidPath, "200\n");
         }
         Assert.Equal("200\n", File.ReadAllText(PidPath));
+    }
+
+    [Fact]
+    public void TheDaemonSaysWhyItCannotWriteThePidFileAndExits1()
+    {
+        using var proc = new FakeProcTree("idle");
+        string config = Path.Combine(_dir, "tinyfence.conf");
+        File.WriteAllText(config, "rule 'beat' { la1 >= 0 } log once step 200ms");
+        string nowhere = Path.Combine(_dir, "no-such-dir", "tinyfence.pid");
+
+        (int code, string output) = TinyfenceProgram.Run("run", "-c", config, "--proc-root", proc.Root, "--pidfile", nowhere);
+
+        Assert.Equal(1, code);
+        Assert.Contains($"--pidfile '{nowhere}': cannot write it: ", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("unexpected error", output, StringComparison.Ordinal);
     }
 
     [Fact]
