@@ -6,6 +6,11 @@
 #   make test-deps  install, with apt-get, the Debian packages the tests use (as root or with sudo -n)
 #   make publish    the static native binary, dist/tinyfence
 #   make bench      benchmarks against the published binary (installs hyperfine and monit)
+#   make install    the published binary, man pages, default config, systemd unit, init script,
+#                   logrotate snippet (PREFIX=/usr/local, DESTDIR, SYSCONFDIR=/etc); publishes first
+#                   if dist/tinyfence is missing
+#   make uninstall  removes what install wrote (a config changed since is kept)
+#   make deb        dist/tinyfence_VERSION_amd64.deb, with dpkg-deb only
 SHELL := /bin/bash
 .SHELLFLAGS := -euo pipefail -c
 .DEFAULT_GOAL := build
@@ -23,11 +28,30 @@ TEST_FLAGS := --nologo --logger "console;verbosity=normal"
 # (with the keyring it verifies bullseye with), the old-userland chroot; python3-aiosmtpd, the real
 # SMTP server; apache2, mod_security and wrk, the real-Apache tests and the Apache bench's smoke
 # run; apr-util's headers, pkg-config and httxt2dbm (apache2-utils), the SDBM reader the blocklist
-# is checked against; groff, the manual pages rendered without warnings.
+# is checked against; groff, the manual pages rendered without warnings; systemd (systemd-analyze
+# verify), dpkg (dpkg-deb, start-stop-daemon) and logrotate, the packaging tests.
 TEST_PACKAGES := groff-base file libc-bin debootstrap debian-archive-keyring gpgv python3-aiosmtpd \
-	apache2 apache2-utils libapache2-mod-security2 wrk gcc libc6-dev pkg-config libaprutil1-dev
+	apache2 apache2-utils libapache2-mod-security2 wrk gcc libc6-dev pkg-config libaprutil1-dev \
+	systemd dpkg logrotate
 
-.PHONY: build run test test-deps unit-test aot-test publish bench clean
+# Where make install puts things. The package uses PREFIX=/usr; the unit then goes to
+# /lib/systemd/system, where Debian 11 and older look (merged /usr or not).
+PREFIX ?= /usr/local
+DESTDIR ?=
+SYSCONFDIR ?= /etc
+SBINDIR ?= $(PREFIX)/sbin
+MANDIR ?= $(PREFIX)/share/man
+SYSTEMDUNITDIR ?= $(if $(filter /usr,$(PREFIX)),/lib/systemd/system,$(PREFIX)/lib/systemd/system)
+INITDIR ?= $(SYSCONFDIR)/init.d
+BINARY ?= dist/tinyfence
+PACKAGING := src/packaging
+# Every manual page in src/man (tinyfence.8, tinyfence.conf.5, ...), installed by its section.
+MANPAGES := $(wildcard src/man/*.[1-8])
+VERSION := $(shell sed -n 's:.*<Version>\(.*\)</Version>.*:\1:p' src/Tinyfence/Tinyfence.csproj)
+SUBSTITUTE := sed -e 's|@SBINDIR@|$(SBINDIR)|g' -e 's|@SYSCONFDIR@|$(SYSCONFDIR)|g'
+ETC := $(DESTDIR)$(SYSCONFDIR)
+
+.PHONY: build run test test-deps unit-test aot-test publish bench clean install uninstall deb
 
 build:
 	$(DOTNET) build Tinyfence.sln --nologo
@@ -64,6 +88,75 @@ aot-test: publish
 
 publish:
 	bash tests/scripts/publish.sh
+
+$(BINARY):
+	bash tests/scripts/publish.sh
+
+# The config and /etc/default/tinyfence are the admin's once written: never overwritten.
+install: $(BINARY)
+	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(SYSTEMDUNITDIR) $(DESTDIR)$(INITDIR) \
+		$(ETC)/tinyfence/conf.d $(ETC)/default $(ETC)/logrotate.d
+	install -m 0755 $(BINARY) $(DESTDIR)$(SBINDIR)/tinyfence
+	for page in $(MANPAGES); do \
+		section=$${page##*.}; \
+		install -d $(DESTDIR)$(MANDIR)/man$$section; \
+		install -m 0644 $$page $(DESTDIR)$(MANDIR)/man$$section/; \
+	done
+	$(SUBSTITUTE) $(PACKAGING)/tinyfence.service > $(DESTDIR)$(SYSTEMDUNITDIR)/tinyfence.service
+	chmod 0644 $(DESTDIR)$(SYSTEMDUNITDIR)/tinyfence.service
+	$(SUBSTITUTE) $(PACKAGING)/tinyfence.init > $(DESTDIR)$(INITDIR)/tinyfence
+	chmod 0755 $(DESTDIR)$(INITDIR)/tinyfence
+	install -m 0644 $(PACKAGING)/tinyfence.logrotate $(ETC)/logrotate.d/tinyfence
+	if [ -e $(ETC)/default/tinyfence ]; then \
+		echo "install: keeping $(ETC)/default/tinyfence"; \
+	else \
+		$(SUBSTITUTE) $(PACKAGING)/tinyfence.default > $(ETC)/default/tinyfence; \
+		chmod 0644 $(ETC)/default/tinyfence; \
+	fi
+	if [ -e $(ETC)/tinyfence/tinyfence.conf ]; then \
+		echo "install: keeping $(ETC)/tinyfence/tinyfence.conf"; \
+	else \
+		install -m 0644 $(PACKAGING)/tinyfence.conf $(ETC)/tinyfence/tinyfence.conf; \
+	fi
+
+# Removes what install wrote. The config and defaults go only when they are still as shipped;
+# /etc/tinyfence only when nothing else is left in it. In a staging tree (DESTDIR), also the
+# directories install made that are now empty, up to DESTDIR itself; never on the live system.
+uninstall:
+	rm -f $(DESTDIR)$(SBINDIR)/tinyfence $(DESTDIR)$(SYSTEMDUNITDIR)/tinyfence.service \
+		$(DESTDIR)$(INITDIR)/tinyfence $(ETC)/logrotate.d/tinyfence
+	for page in $(MANPAGES); do \
+		rm -f $(DESTDIR)$(MANDIR)/man$${page##*.}/$${page##*/}; \
+	done
+	if [ -e $(ETC)/default/tinyfence ]; then \
+		if $(SUBSTITUTE) $(PACKAGING)/tinyfence.default | cmp -s - $(ETC)/default/tinyfence; then \
+			rm -f $(ETC)/default/tinyfence; \
+		else \
+			echo "uninstall: keeping $(ETC)/default/tinyfence (changed since install)"; \
+		fi; \
+	fi
+	if [ -e $(ETC)/tinyfence/tinyfence.conf ]; then \
+		if cmp -s $(PACKAGING)/tinyfence.conf $(ETC)/tinyfence/tinyfence.conf; then \
+			rm -f $(ETC)/tinyfence/tinyfence.conf; \
+		else \
+			echo "uninstall: keeping $(ETC)/tinyfence/tinyfence.conf (changed since install)"; \
+		fi; \
+	fi
+	for dir in $(ETC)/tinyfence/conf.d $(ETC)/tinyfence; do \
+		if [ -d $$dir ]; then rmdir --ignore-fail-on-non-empty $$dir; fi; \
+	done
+	if [ -n "$(DESTDIR)" ]; then \
+		for dir in $(SBINDIR) $(SYSTEMDUNITDIR) $(INITDIR) $(SYSCONFDIR)/default $(SYSCONFDIR)/logrotate.d \
+			$(patsubst %,$(MANDIR)/man%,$(sort $(subst .,,$(suffix $(MANPAGES))))); do \
+			while [ "$$dir" != / ] && [ -n "$$dir" ] && rmdir "$(DESTDIR)$$dir" 2>/dev/null; do \
+				dir=$$(dirname "$$dir"); \
+			done; \
+		done; \
+	fi
+
+# The package: make install under /usr into a staging tree, then dpkg-deb. No network, no debhelper.
+deb: publish
+	bash $(PACKAGING)/build-deb.sh $(VERSION)
 
 bench: publish
 	bash tests/bench/run.sh

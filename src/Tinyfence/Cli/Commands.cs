@@ -18,7 +18,7 @@ internal static class Commands
 
     public static CommandSpec Run { get; } = new(
         "run",
-        "[-c FILE]... [FILE]... [--proc-root DIR] [--once] [--dry-run] [--syslog] [--test-clock]",
+        "[-c FILE]... [FILE]... [--proc-root DIR] [--once] [--dry-run] [--syslog] [--test-clock] [--pidfile FILE]",
         """
         check the rules of the config files (sysfence syntax and more) in the
         foreground until SIGTERM; SIGHUP reloads. Without a file: built-in rules
@@ -32,6 +32,7 @@ internal static class Commands
             OptionSpec.Flag("--dry-run", "log the commands rules would run instead of running them"),
             OptionSpec.Flag("--syslog", "log to syslog (/dev/log) instead of stderr"),
             OptionSpec.Flag("--test-clock", "accept ADVANCE on the socket, which moves the tables' clock (tests)"),
+            new("--pidfile", "FILE", "a file name", "write the daemon's pid here once started, remove it at exit; refuse to start while it names a running tinyfence"),
         ],
         Operands: "FILE",
         InheritedSignals.Daemon,

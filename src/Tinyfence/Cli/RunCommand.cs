@@ -17,6 +17,18 @@ internal static class RunCommand
         bool once = arguments.Has("--once");
         bool syslog = arguments.Has("--syslog");
         var log = new Logger(syslog ? new SyslogSink() : new StderrSink());
+
+        // Checked before anything is started: a second daemon must not take over the first one's socket.
+        string? pidPath = arguments.Get("--pidfile");
+        string? refusal = null;
+        int? stalePid = null;
+        using PidFile? pidFile = pidPath is null ? null : PidFile.Claim(pidPath, out refusal, out stalePid);
+        if (refusal is not null)
+        {
+            log.Error(refusal);
+            return ExitCodes.Failure;
+        }
+
         using DemoDirectory? demo = arguments.Operands.Count == 0 ? DemoDirectory.Create() : null;
         var source = new ConfigSource(arguments.Operands, demo?.Path);
         if (demo is not null)
@@ -31,6 +43,19 @@ internal static class RunCommand
             if (!daemon.Start(handleSignals: !once))
             {
                 return ExitCodes.Config;
+            }
+
+            if (pidFile is not null)
+            {
+                if (stalePid is int stale)
+                {
+                    log.Notice($"--pidfile '{pidPath}': replacing a stale pid file (pid {stale} is not a running tinyfence)");
+                }
+                if (!pidFile.TryWrite(out string? unwritable))
+                {
+                    log.Error(unwritable!);
+                    return ExitCodes.Failure;
+                }
             }
 
             if (demo is not null && !once)

@@ -24,7 +24,7 @@ public class CommandLineTests
     }
 
     [Theory]
-    [InlineData("run", new[] { "--bogus" }, "unknown option '--bogus' (run takes -c, --proc-root, --once, --dry-run, --syslog, --test-clock)")]
+    [InlineData("run", new[] { "--bogus" }, "unknown option '--bogus' (run takes -c, --proc-root, --once, --dry-run, --syslog, --test-clock, --pidfile)")]
     [InlineData("run", new[] { "-c" }, "-c needs a file name")]
     [InlineData("run", new[] { "--proc-root" }, "--proc-root needs a directory")]
     [InlineData("check", new[] { "--once" }, "unknown option '--once' (check takes -c, --builtin)")]
