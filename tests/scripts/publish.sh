@@ -19,7 +19,8 @@ stamp=dist/.tinyfence.inputs
 
 inputs_hash() {
     {
-        find src -type f \( -path '*/bin/*' -o -path '*/obj/*' \) -prune -o -type f -print
+        # The binary's inputs only: not the manual pages or the packaging files beside it.
+        find src -type f \( -path '*/bin/*' -o -path '*/obj/*' -o -path 'src/man/*' -o -path 'src/packaging/*' \) -prune -o -type f -print
         find . -maxdepth 1 -type f \( -name 'Directory.Build.*' -o -name 'Directory.Packages.props' \
             -o -name 'global.json' -o -name 'NuGet.config' -o -name 'nuget.config' -o -name '.editorconfig' \) -print
         echo aot/publish.props

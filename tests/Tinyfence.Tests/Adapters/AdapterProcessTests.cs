@@ -28,7 +28,7 @@ public sealed class AdapterProcessTests : IDisposable
         LineProcess.Start(TinyfenceProgram.Path, [verb, .. args]);
 
     [Fact]
-    public void Map_answers_each_key_on_its_own_line_at_once_and_survives_garbage_and_huge_lines()
+    public void MapAnswersEachKeyOnItsOwnLineAtOnceAndSurvivesGarbageAndHugeLines()
     {
         using ScoreTable table = ScoreTable.CreateShared(ScoreTableTests.Spec(), _env.ViewPath(), ReadableByAll);
         table.Set(Keys.V4(192, 0, 2, 1), 20, table.Now);
@@ -56,7 +56,7 @@ public sealed class AdapterProcessTests : IDisposable
     }
 
     [Fact]
-    public void Map_answers_get_and_the_fallback_without_a_table()
+    public void MapAnswersGetAndTheFallbackWithoutATable()
     {
         using ScoreTable table = ScoreTable.CreateShared(ScoreTableTests.Spec(), _env.ViewPath(), ReadableByAll);
         table.Set(Keys.V4(192, 0, 2, 1), 20, table.Now);
@@ -75,7 +75,7 @@ public sealed class AdapterProcessTests : IDisposable
     [InlineData("--bogus", "1")]
     [InlineData("--op", "frob")]
     [InlineData("--fallback", "")]
-    public void Map_with_a_bad_option_answers_NULL_until_its_input_ends(string option, string value)
+    public void MapWithABadOptionAnswersNULLUntilItsInputEnds(string option, string value)
     {
         using LineProcess map = Start("map", "--table", "spam", "--run-dir", _env.RunDir, option, value);
         for (int i = 0; i < 3; i++)
@@ -91,7 +91,7 @@ public sealed class AdapterProcessTests : IDisposable
     }
 
     [Fact]
-    public void Feed_writes_every_line_and_flushes_at_the_end_of_its_input()
+    public void FeedWritesEveryLineAndFlushesAtTheEndOfItsInput()
     {
         string log = Path.Combine(_env.Directory, "access.log");
         using LineProcess feed = Start("feed", "--table", "spam", "--run-dir", _env.RunDir, "--log", log);
@@ -108,7 +108,7 @@ public sealed class AdapterProcessTests : IDisposable
     }
 
     [Fact]
-    public void Feed_reopens_its_log_after_a_rename_and_SIGHUP_and_flushes_at_SIGTERM_reading_on()
+    public void FeedReopensItsLogAfterARenameAndSIGHUPAndFlushesAtSIGTERMReadingOn()
     {
         string log = Path.Combine(_env.Directory, "access.log");
         using LineProcess feed = Start("feed", "--table", "spam", "--run-dir", _env.RunDir, "--log", log);
@@ -136,7 +136,7 @@ public sealed class AdapterProcessTests : IDisposable
     }
 
     [Fact]
-    public void Filter_streams_a_20_MB_body_unchanged_in_bounded_memory()
+    public void FilterStreamsA20MBBodyUnchangedInBoundedMemory()
     {
         string patterns = Path.Combine(_env.Directory, "patterns");
         File.WriteAllText(patterns, "viagra-offer\n");
@@ -151,7 +151,7 @@ public sealed class AdapterProcessTests : IDisposable
     }
 
     [Fact]
-    public async Task Filter_adds_points_for_a_pattern_split_across_writes()
+    public async Task FilterAddsPointsForAPatternSplitAcrossWrites()
     {
         _env.Configure(ScoreDaemon.Table());
         using RunningDaemon daemon = _env.Start();
@@ -183,7 +183,7 @@ public sealed class AdapterProcessTests : IDisposable
     }
 
     [Fact]
-    public async Task Filter_with_the_daemon_down_still_copies_the_body_and_exits_0()
+    public async Task FilterWithTheDaemonDownStillCopiesTheBodyAndExits0()
     {
         string patterns = Path.Combine(_env.Directory, "patterns");
         File.WriteAllText(patterns, "viagra-offer\n");

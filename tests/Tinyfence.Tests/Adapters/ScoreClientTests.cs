@@ -27,7 +27,7 @@ public sealed class ScoreClientTests : IAsyncDisposable
     }
 
     [Fact]
-    public void A_hit_after_the_daemon_closed_an_idle_connection_is_sent_again_on_a_new_one()
+    public void AHitAfterTheDaemonClosedAnIdleConnectionIsSentAgainOnANewOne()
     {
         using var client = new ScoreClient(_server.SocketPath);
         Assert.True(client.Send("HIT spam 192.0.2.1 5\n"u8));
@@ -41,7 +41,7 @@ public sealed class ScoreClientTests : IAsyncDisposable
     }
 
     [Fact]
-    public void Without_a_daemon_hits_are_dropped_and_counted_without_waiting()
+    public void WithoutADaemonHitsAreDroppedAndCountedWithoutWaiting()
     {
         using var client = new ScoreClient(Path.Combine(_server.Directory, "nobody-here.sock"));
         Assert.False(client.Send("HIT spam 192.0.2.1\n"u8));

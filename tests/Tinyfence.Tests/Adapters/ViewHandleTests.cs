@@ -15,7 +15,7 @@ public sealed class ViewHandleTests : IDisposable
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
     [Fact]
-    public void A_file_replaced_without_being_retired_is_reopened()
+    public void AFileReplacedWithoutBeingRetiredIsReopened()
     {
         using ScoreTable first = ScoreTable.CreateShared(ScoreTableTests.Spec(), ViewPath, UnixFileMode.UserRead | UnixFileMode.UserWrite);
         first.Hit(Keys.V4(1), 5, first.Now);
@@ -38,7 +38,7 @@ public sealed class ViewHandleTests : IDisposable
     }
 
     [Fact]
-    public void A_table_that_appears_later_is_picked_up()
+    public void ATableThatAppearsLaterIsPickedUp()
     {
         using var handle = new ViewHandle(ViewPath);
         Assert.Null(handle.Current);

@@ -7,7 +7,7 @@ namespace Tinyfence.Tests.Config;
 public class TableSectionTests
 {
     [Fact]
-    public void A_table_with_every_setting()
+    public void ATableWithEverySetting()
     {
         TinyfenceConfig config = TestConfig.LoadValid("""
             set run-dir "/run/tf"
@@ -37,7 +37,7 @@ public class TableSectionTests
     }
 
     [Fact]
-    public void A_server_section()
+    public void AServerSection()
     {
         TinyfenceConfig config = TestConfig.LoadValid("""
             table "spam" { block above 15 }
@@ -60,7 +60,7 @@ public class TableSectionTests
     }
 
     [Fact]
-    public void No_tables_no_server()
+    public void NoTablesNoServer()
     {
         TinyfenceConfig config = TestConfig.LoadValid("rule \"x\" { la1 > 1 } log");
         Assert.Empty(config.Tables);
@@ -86,7 +86,7 @@ public class TableSectionTests
     [InlineData("set run-dir relative", "1:13: error: expected a quoted absolute directory after 'set run-dir'")]
     [InlineData("table \"t\" { block above 1 }\nserver { mode 2770 }", "2:15: error: expected an octal file mode from 0000 to 0777")]
     [InlineData("set run-dir \"/run/a-very-long-directory-name/that-goes-on/and-on/and-on/until/the/kernel/says/no/more/at/all/really\"\ntable \"t\" { block above 1 }", "1:5: error: the socket path")]
-    public void Mistakes_are_reported_where_they_are(string text, string expected)
+    public void MistakesAreReportedWhereTheyAre(string text, string expected)
     {
         (TinyfenceConfig? config, DiagnosticBag diagnostics) = TestConfig.Load(text);
         Assert.Null(config);
@@ -94,7 +94,7 @@ public class TableSectionTests
     }
 
     [Fact]
-    public void Check_prints_tables_and_server_as_understood()
+    public void CheckPrintsTablesAndServerAsUnderstood()
     {
         TinyfenceConfig config = TestConfig.LoadValid("table \"spam\" { decay 3 per 86400s block above 15 }");
         string text = ConfigFormatter.Format(config);

@@ -20,7 +20,7 @@ public sealed class ScoreDaemonTests : IDisposable
     public void Dispose() => _env.Dispose();
 
     [Fact]
-    public void The_score_client_speaks_every_verb_and_exits_0_1_or_69()
+    public void TheScoreClientSpeaksEveryVerbAndExits0And1Or69()
     {
         _env.Configure(ScoreDaemon.Table());
         using RunningDaemon daemon = _env.Start();
@@ -64,7 +64,7 @@ public sealed class ScoreDaemonTests : IDisposable
     }
 
     [Fact]
-    public void Sigterm_saves_the_snapshot_and_the_next_start_loads_it()
+    public void SigtermSavesTheSnapshotAndTheNextStartLoadsIt()
     {
         _env.Configure(ScoreDaemon.Table());
         using (RunningDaemon daemon = _env.Start())
@@ -88,7 +88,7 @@ public sealed class ScoreDaemonTests : IDisposable
     }
 
     [Fact]
-    public void A_corrupt_snapshot_is_reported_moved_aside_and_the_daemon_starts_empty()
+    public void ACorruptSnapshotIsReportedMovedAsideAndTheDaemonStartsEmpty()
     {
         _env.Configure(ScoreDaemon.Table());
         Directory.CreateDirectory(_env.StateDir);
@@ -108,7 +108,7 @@ public sealed class ScoreDaemonTests : IDisposable
     }
 
     [Fact]
-    public void Sighup_with_an_unchanged_table_keeps_its_entries_and_its_view_file()
+    public void SighupWithAnUnchangedTableKeepsItsEntriesAndItsViewFile()
     {
         _env.Configure(ScoreDaemon.Table());
         using RunningDaemon daemon = _env.Start();
@@ -134,7 +134,7 @@ public sealed class ScoreDaemonTests : IDisposable
     }
 
     [Fact]
-    public void Sighup_with_another_capacity_rebuilds_the_table_with_its_entries_and_retires_the_old_view()
+    public void SighupWithAnotherCapacityRebuildsTheTableWithItsEntriesAndRetiresTheOldView()
     {
         _env.Configure(ScoreDaemon.Table(capacity: 1000));
         using RunningDaemon daemon = _env.Start();
@@ -178,7 +178,7 @@ public sealed class ScoreDaemonTests : IDisposable
     }
 
     [Fact]
-    public void Sighup_removing_a_table_saves_it_and_adding_it_back_loads_it()
+    public void SighupRemovingATableSavesItAndAddingItBackLoadsIt()
     {
         _env.Configure(ScoreDaemon.Table() + "\n" + ScoreDaemon.Table("ham"));
         using RunningDaemon daemon = _env.Start();
@@ -203,7 +203,7 @@ public sealed class ScoreDaemonTests : IDisposable
     }
 
     [Fact]
-    public void The_blocklist_lists_the_blocked_addresses_and_is_rewritten_only_when_they_change()
+    public void TheBlocklistListsTheBlockedAddressesAndIsRewrittenOnlyWhenTheyChange()
     {
         _env.Configure(ScoreDaemon.Table(extra: "blocklist every 1s snapshot every 1s"));
         using RunningDaemon daemon = _env.Start();
@@ -239,7 +239,7 @@ public sealed class ScoreDaemonTests : IDisposable
     }
 
     [Fact]
-    public void A_blocked_rule_fires_once_an_address_is_blocked()
+    public void ABlockedRuleFiresOnceAnAddressIsBlocked()
     {
         _env.Configure(ScoreDaemon.Table() + """
 
@@ -269,7 +269,7 @@ public sealed class ScoreDaemonTests : IDisposable
     }
 
     [Fact]
-    public void With_the_test_clock_advance_decays_scores_for_the_daemon_and_the_map()
+    public void WithTheTestClockAdvanceDecaysScoresForTheDaemonAndTheMap()
     {
         _env.Configure(ScoreDaemon.Table());
         using RunningDaemon daemon = _env.Start("--test-clock");
@@ -295,7 +295,7 @@ public sealed class ScoreDaemonTests : IDisposable
     }
 
     [Fact]
-    public void A_second_daemon_on_the_same_socket_refuses_to_start_and_leaves_the_first_alone()
+    public void ASecondDaemonOnTheSameSocketRefusesToStartAndLeavesTheFirstAlone()
     {
         _env.Configure(ScoreDaemon.Table());
         using RunningDaemon first = _env.Start();

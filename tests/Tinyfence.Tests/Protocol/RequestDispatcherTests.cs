@@ -30,7 +30,7 @@ public sealed class RequestDispatcherTests : IAsyncDisposable
     }
 
     [Fact]
-    public void Pipelined_requests_are_answered_in_order()
+    public void PipelinedRequestsAreAnsweredInOrder()
     {
         using TestClient client = _server.Connect();
         client.Send("PING\nHIT spam 192.0.2.1\nHIT spam 192.0.2.1 15\nGET spam 192.0.2.1\nCHECK spam 192.0.2.1\n"
@@ -44,7 +44,7 @@ public sealed class RequestDispatcherTests : IAsyncDisposable
     }
 
     [Fact]
-    public void Every_error_gets_an_err_line_and_the_connection_goes_on()
+    public void EveryErrorGetsAnErrLineAndTheConnectionGoesOn()
     {
         using TestClient client = _server.Connect();
         client.Send("FROB\n\nGET spam\nGET nope 192.0.2.1\nGET spam 300.1.1.1\nHIT spam 192.0.2.1 0\nHIT spam 192.0.2.1 x\n"
@@ -62,7 +62,7 @@ public sealed class RequestDispatcherTests : IAsyncDisposable
     }
 
     [Fact]
-    public void Top_and_stats_end_with_a_terminator()
+    public void TopAndStatsEndWithATerminator()
     {
         uint now = _spam.Now;
         for (int i = 1; i <= 5; i++)
@@ -80,7 +80,7 @@ public sealed class RequestDispatcherTests : IAsyncDisposable
     }
 
     [Fact]
-    public void Quiet_mode_answers_reads_only()
+    public void QuietModeAnswersReadsOnly()
     {
         using TestClient client = _server.Connect();
         client.Send("QUIET\nHIT spam 192.0.2.7 20\nHIT spam bogus\nSET spam 192.0.2.8 4\nDEL spam 192.0.2.8\nGET spam 192.0.2.7\nFROB\nPING\n");
@@ -90,7 +90,7 @@ public sealed class RequestDispatcherTests : IAsyncDisposable
     }
 
     [Fact]
-    public async Task Many_clients_at_once_each_get_their_own_answers()
+    public async Task ManyClientsAtOnceEachGetTheirOwnAnswers()
     {
         const int clients = 200;
         await Parallel.ForAsync(0, clients, async (i, _) =>
@@ -114,7 +114,7 @@ public sealed class RequestDispatcherTests : IAsyncDisposable
     }
 
     [Fact]
-    public async Task A_refused_peer_gets_one_err_line_and_is_closed()
+    public async Task ARefusedPeerGetsOneErrLineAndIsClosed()
     {
         await using var strict = new ServerHarness(_dispatcher, options => options with { AlwaysAllowRootAndOwnUid = false });
         using TestClient client = strict.Connect();
@@ -125,7 +125,7 @@ public sealed class RequestDispatcherTests : IAsyncDisposable
     }
 
     [Fact]
-    public void Advance_moves_every_tables_clock_when_allowed()
+    public void AdvanceMovesEveryTablesClockWhenAllowed()
     {
         var dispatcher = new RequestDispatcher(clockAdjustable: true);
         dispatcher.UseTables([_spam, _other]);
@@ -138,7 +138,7 @@ public sealed class RequestDispatcherTests : IAsyncDisposable
     }
 
     [Fact]
-    public void Requests_allocate_nothing()
+    public void RequestsAllocateNothing()
     {
         var reply = new ArrayBufferWriter<byte>(4096);
         byte[][] requests = [.. new[]

@@ -20,7 +20,7 @@ public sealed class ScoreUpkeepAllocationTests : IDisposable
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
     [Fact]
-    public void Upkeep_in_steady_state_allocates_nothing()
+    public void UpkeepInSteadyStateAllocatesNothing()
     {
         var sink = new MemorySink();
         using var service = new ScoreService(new Logger(sink), testClock: false);
@@ -59,7 +59,7 @@ public sealed class ScoreUpkeepAllocationTests : IDisposable
     }
 
     [Fact]
-    public void Sweeping_and_rewriting_a_changed_blocklist_allocate_nothing_once_warm()
+    public void SweepingAndRewritingAChangedBlocklistAllocateNothingOnceWarm()
     {
         using ScoreTable table = ScoreTable.CreatePrivate(ScoreTableTests.Spec(capacity: 5000));
         var writer = new SdbmMapWriter(Path.Combine(_dir, "spam.blocked"), "BLOCK"u8);

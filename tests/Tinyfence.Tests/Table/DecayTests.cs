@@ -17,18 +17,18 @@ public class DecayTests
     [InlineData(16, 6 * Day, 0)]       // never below 0
     [InlineData(16, 600 * Day, 0)]
     [InlineData(0, Day, 0)]
-    public void Loses_the_points_of_every_whole_period(int score, uint elapsed, int expected) =>
+    public void LosesThePointsOfEveryWholePeriod(int score, uint elapsed, int expected) =>
         Assert.Equal(expected, Decay.ScoreAt(score, T0, T0 + elapsed, points: 3, period: Day));
 
     [Fact]
-    public void No_decay_when_points_are_zero_or_the_clock_went_back()
+    public void NoDecayWhenPointsAreZeroOrTheClockWentBack()
     {
         Assert.Equal(16, Decay.ScoreAt(16, T0, T0 + (100 * Day), points: 0, period: Day));
         Assert.Equal(16, Decay.ScoreAt(16, T0, T0 - 5000, points: 3, period: Day));
     }
 
     [Fact]
-    public void Keeps_the_started_period_so_hits_do_not_postpone_decay()
+    public void KeepsTheStartedPeriodSoHitsDoNotPostponeDecay()
     {
         // 16 at T0; a hit at T0 + 1.5 days finds 13 and makes 14, decayed to T0 + 1 day.
         uint hitAt = T0 + Day + (Day / 2);
@@ -42,10 +42,10 @@ public class DecayTests
     }
 
     [Fact]
-    public void A_score_that_reached_zero_starts_afresh() =>
+    public void AScoreThatReachedZeroStartsAfresh() =>
         Assert.Equal(T0 + (10 * Day) + 7, Decay.DecayedTo(0, T0, T0 + (10 * Day) + 7, 3, Day));
 
     [Fact]
-    public void Saturates_instead_of_overflowing() =>
+    public void SaturatesInsteadOfOverflowing() =>
         Assert.Equal(0, Decay.ScoreAt(int.MaxValue, 0, uint.MaxValue, int.MaxValue, 1));
 }

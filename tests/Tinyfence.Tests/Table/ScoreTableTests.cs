@@ -13,7 +13,7 @@ public class ScoreTableTests
         new("spam", capacity, DecayPoints: 3, DecayPeriodSeconds: Day, BlockAbove: 15, IPv6PrefixBits: prefix);
 
     [Fact]
-    public void Hit_adds_points_and_get_reads_them()
+    public void HitAddsPointsAndGetReadsThem()
     {
         using ScoreTable table = ScoreTable.CreatePrivate(Spec());
         IpKey a = Keys.V4(192, 0, 2, 1);
@@ -28,7 +28,7 @@ public class ScoreTableTests
     }
 
     [Fact]
-    public void Scores_decay_three_points_a_day_like_the_seed()
+    public void ScoresDecayThreePointsADayLikeTheSeed()
     {
         using ScoreTable table = ScoreTable.CreatePrivate(Spec());
         IpKey spammer = Keys.V4(198, 51, 100, 7);
@@ -47,7 +47,7 @@ public class ScoreTableTests
     }
 
     [Fact]
-    public void Set_replaces_and_zero_removes()
+    public void SetReplacesAndZeroRemoves()
     {
         using ScoreTable table = ScoreTable.CreatePrivate(Spec());
         IpKey a = Keys.V4(10, 0, 0, 1);
@@ -61,7 +61,7 @@ public class ScoreTableTests
     }
 
     [Fact]
-    public void Delete_removes_only_that_address()
+    public void DeleteRemovesOnlyThatAddress()
     {
         using ScoreTable table = ScoreTable.CreatePrivate(Spec());
         table.Hit(Keys.V4(1), 5, T0);
@@ -74,7 +74,7 @@ public class ScoreTableTests
     }
 
     [Fact]
-    public void IPv6_clients_share_a_score_per_prefix_when_configured()
+    public void IPv6ClientsShareAScorePerPrefixWhenConfigured()
     {
         using ScoreTable per64 = ScoreTable.CreatePrivate(Spec(prefix: 64));
         using ScoreTable perAddress = ScoreTable.CreatePrivate(Spec(prefix: 128));
@@ -100,7 +100,7 @@ public class ScoreTableTests
     }
 
     [Fact]
-    public void A_full_table_keeps_its_capacity_and_counts_evictions()
+    public void AFullTableKeepsItsCapacityAndCountsEvictions()
     {
         using ScoreTable table = ScoreTable.CreatePrivate(Spec(capacity: 100));
         for (uint i = 1; i <= 1000; i++)
@@ -114,7 +114,7 @@ public class ScoreTableTests
     }
 
     [Fact]
-    public void A_table_at_capacity_still_scores_newcomers_where_lookups_find_them()
+    public void ATableAtCapacityStillScoresNewcomersWhereLookupsFindThem()
     {
         // At capacity a window usually has empty slots (the table is at most 3/4 full): a
         // newcomer must land where its probe finds it, or its hits never add up.
@@ -142,7 +142,7 @@ public class ScoreTableTests
     }
 
     [Fact]
-    public void Eviction_takes_the_lowest_unblocked_score_and_spares_blocked_addresses()
+    public void EvictionTakesTheLowestUnblockedScoreAndSparesBlockedAddresses()
     {
         // A known seed, so the test can pick keys that all share one home slot (one probe window).
         using ScoreTable table = ScoreTable.CreatePrivate(Spec(capacity: 1000), 11, 22);
@@ -173,7 +173,7 @@ public class ScoreTableTests
     }
 
     [Fact]
-    public void A_window_of_blocked_addresses_evicts_the_lowest_blocked_one()
+    public void AWindowOfBlockedAddressesEvictsTheLowestBlockedOne()
     {
         using ScoreTable table = ScoreTable.CreatePrivate(Spec(capacity: 1000), 3, 4);
         IpKey[] colliding = CollidingKeys(table, home: 9, count: TableSpecWindow + 1);
@@ -188,7 +188,7 @@ public class ScoreTableTests
     }
 
     [Fact]
-    public void Adversarial_keys_cost_one_window_and_only_under_the_seed_they_were_made_for()
+    public void AdversarialKeysCostOneWindowAndOnlyUnderTheSeedTheyWereMadeFor()
     {
         using ScoreTable known = ScoreTable.CreatePrivate(Spec(capacity: 4000), 1, 2);
         IpKey[] attack = CollidingKeys(known, home: 100, count: 500);
@@ -216,7 +216,7 @@ public class ScoreTableTests
     }
 
     [Fact]
-    public void Deletion_keeps_every_other_key_findable_even_across_the_wrap()
+    public void DeletionKeepsEveryOtherKeyFindableEvenAcrossTheWrap()
     {
         // Keys whose home is the last slots, so probes and shifts wrap around to slot 0.
         using ScoreTable table = ScoreTable.CreatePrivate(Spec(capacity: 1000), 5, 6);
@@ -252,7 +252,7 @@ public class ScoreTableTests
     }
 
     [Fact]
-    public void Random_operations_agree_with_a_dictionary()
+    public void RandomOperationsAgreeWithADictionary()
     {
         // Small table, many collisions, no evictions (capacity is never reached).
         using ScoreTable table = ScoreTable.CreatePrivate(Spec(capacity: 600), 8, 9);
@@ -298,7 +298,7 @@ public class ScoreTableTests
     }
 
     [Fact]
-    public void Sweep_removes_decayed_entries_and_counts_blocked_ones()
+    public void SweepRemovesDecayedEntriesAndCountsBlockedOnes()
     {
         using ScoreTable table = ScoreTable.CreatePrivate(Spec());
         table.Hit(Keys.V4(1), 2, T0);      // gone after one day
@@ -317,7 +317,7 @@ public class ScoreTableTests
     }
 
     [Fact]
-    public void Top_lists_the_highest_current_scores_first()
+    public void TopListsTheHighestCurrentScoresFirst()
     {
         using ScoreTable table = ScoreTable.CreatePrivate(Spec());
         for (uint i = 1; i <= 50; i++)
@@ -335,7 +335,7 @@ public class ScoreTableTests
     }
 
     [Fact]
-    public void Operations_allocate_nothing()
+    public void OperationsAllocateNothing()
     {
         using ScoreTable table = ScoreTable.CreatePrivate(Spec(capacity: 2000));
         StoredScore[] top = new StoredScore[10];
@@ -372,7 +372,7 @@ public class ScoreTableTests
     }
 
     [Fact]
-    public async Task Concurrent_readers_never_see_a_torn_entry()
+    public async Task ConcurrentReadersNeverSeeATornEntry()
     {
         using ScoreTable table = ScoreTable.CreatePrivate(Spec(capacity: 5000), 12, 13);
         IpKey[] stable = Enumerable.Range(1, 64).Select(i => Keys.V4((uint)i)).ToArray();

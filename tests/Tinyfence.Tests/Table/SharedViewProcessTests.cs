@@ -27,7 +27,7 @@ public sealed class SharedViewProcessTests(ITestOutputHelper output) : IDisposab
         LineProcess.Start(TinyfenceProgram.Path, ["map", "--table", "spam", "--op", "get", "--run-dir", _dir, .. extra]);
 
     [Fact]
-    public async Task Reader_processes_never_see_a_torn_or_missing_entry_while_the_writer_runs_at_full_speed()
+    public async Task ReaderProcessesNeverSeeATornOrMissingEntryWhileTheWriterRunsAtFullSpeed()
     {
         const int StableCount = 300;
         const int AnswersEach = 10_000;
@@ -167,7 +167,7 @@ public sealed class SharedViewProcessTests(ITestOutputHelper output) : IDisposab
     }
 
     [Fact]
-    public void A_running_map_reopens_a_table_recreated_with_another_capacity()
+    public void ARunningMapReopensATableRecreatedWithAnotherCapacity()
     {
         IpKey key = Keys.V4(192, 0, 2, 7);
         using ScoreTable first = ScoreTable.CreateShared(ScoreTableTests.Spec(capacity: 100), ViewPath, ReadableByAll);
@@ -190,7 +190,7 @@ public sealed class SharedViewProcessTests(ITestOutputHelper output) : IDisposab
     }
 
     [Fact]
-    public void A_map_started_before_the_table_exists_answers_the_fallback_then_picks_the_table_up()
+    public void AMapStartedBeforeTheTableExistsAnswersTheFallbackThenPicksTheTableUp()
     {
         using LineProcess map = StartMap("--fallback", "NOVIEW");
         for (int i = 0; i < 3; i++)

@@ -13,7 +13,7 @@ public sealed class TableSnapshotTests : IDisposable
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
     [Fact]
-    public void Round_trip_keeps_scores_and_decays_the_time_the_daemon_was_down()
+    public void RoundTripKeepsScoresAndDecaysTheTimeTheDaemonWasDown()
     {
         uint t0;
         using (ScoreTable before = ScoreTable.CreatePrivate(ScoreTableTests.Spec()))
@@ -38,7 +38,7 @@ public sealed class TableSnapshotTests : IDisposable
     }
 
     [Fact]
-    public void A_missing_snapshot_is_an_empty_table()
+    public void AMissingSnapshotIsAnEmptyTable()
     {
         using ScoreTable table = ScoreTable.CreatePrivate(ScoreTableTests.Spec());
         Assert.Equal(0, TableSnapshot.Load(table, SnapshotPath, out string? problem));
@@ -51,7 +51,7 @@ public sealed class TableSnapshotTests : IDisposable
     [InlineData("append")]
     [InlineData("magic")]
     [InlineData("empty")]
-    public void A_damaged_snapshot_is_reported_kept_aside_and_nothing_is_loaded(string damage)
+    public void ADamagedSnapshotIsReportedKeptAsideAndNothingIsLoaded(string damage)
     {
         using (ScoreTable before = ScoreTable.CreatePrivate(ScoreTableTests.Spec()))
         {
@@ -85,7 +85,7 @@ public sealed class TableSnapshotTests : IDisposable
     }
 
     [Fact]
-    public void Saving_replaces_the_old_snapshot_and_leaves_no_temporary_file()
+    public void SavingReplacesTheOldSnapshotAndLeavesNoTemporaryFile()
     {
         using ScoreTable table = ScoreTable.CreatePrivate(ScoreTableTests.Spec());
         table.Hit(Keys.V4(1), 5, table.Now);
@@ -96,7 +96,7 @@ public sealed class TableSnapshotTests : IDisposable
     }
 
     [Fact]
-    public void A_smaller_table_keeps_what_fits()
+    public void ASmallerTableKeepsWhatFits()
     {
         using (ScoreTable big = ScoreTable.CreatePrivate(ScoreTableTests.Spec(capacity: 1000)))
         {

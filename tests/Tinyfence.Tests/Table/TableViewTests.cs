@@ -12,7 +12,7 @@ public sealed class TableViewTests : IDisposable
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
     [Fact]
-    public void A_reader_sees_the_daemons_scores_decayed_with_the_daemons_clock()
+    public void AReaderSeesTheDaemonsScoresDecayedWithTheDaemonsClock()
     {
         using ScoreTable table = ScoreTable.CreateShared(ScoreTableTests.Spec(prefix: 64), ViewPath, UnixFileMode.UserRead | UnixFileMode.UserWrite);
         uint now = table.Now;
@@ -36,7 +36,7 @@ public sealed class TableViewTests : IDisposable
     }
 
     [Fact]
-    public void A_replaced_table_retires_the_old_file_and_the_path_opens_the_new_one()
+    public void AReplacedTableRetiresTheOldFileAndThePathOpensTheNewOne()
     {
         using ScoreTable first = ScoreTable.CreateShared(ScoreTableTests.Spec(capacity: 100), ViewPath, UnixFileMode.UserRead | UnixFileMode.UserWrite);
         first.Hit(Keys.V4(1), 5, first.Now);
@@ -59,7 +59,7 @@ public sealed class TableViewTests : IDisposable
     }
 
     [Fact]
-    public void Files_that_are_not_tables_are_refused()
+    public void FilesThatAreNotTablesAreRefused()
     {
         Assert.Null(TableView.TryOpen(ViewPath));
         File.WriteAllBytes(ViewPath, new byte[4096]);
@@ -69,7 +69,7 @@ public sealed class TableViewTests : IDisposable
     }
 
     [Fact]
-    public void A_view_file_cut_short_is_refused()
+    public void AViewFileCutShortIsRefused()
     {
         using (ScoreTable.CreateShared(ScoreTableTests.Spec(), ViewPath, UnixFileMode.UserRead | UnixFileMode.UserWrite))
         {
@@ -81,7 +81,7 @@ public sealed class TableViewTests : IDisposable
     }
 
     [Fact]
-    public void A_writer_stopped_in_the_middle_of_a_deletion_still_lets_readers_find_present_keys()
+    public void AWriterStoppedInTheMiddleOfADeletionStillLetsReadersFindPresentKeys()
     {
         using ScoreTable table = ScoreTable.CreateShared(ScoreTableTests.Spec(), ViewPath, UnixFileMode.UserRead | UnixFileMode.UserWrite);
         table.Set(Keys.V4(1), 20, table.Now);
