@@ -56,7 +56,7 @@ public static class RequestWriter
 
         foreach (string word in words)
         {
-            if (word.Length == 0 || word.Any(c => c is <= ' ' or > '~'))
+            if (word.Length == 0 || word.AsSpan().ContainsAnyExceptInRange('!', '~'))
             {
                 return null;
             }
