@@ -3,6 +3,7 @@ using System.Text;
 using Tinyfence.Protocol;
 using Tinyfence.Table;
 using Tinyfence.Tests.Support;
+using Tinyfence.Tests.Table;
 
 namespace Tinyfence.Tests.Protocol;
 
@@ -10,11 +11,7 @@ public class ReplyWriterTests
 {
     private static string Text(ArrayBufferWriter<byte> writer) => Encoding.ASCII.GetString(writer.WrittenSpan);
 
-    private static IpKey Key(string text)
-    {
-        Assert.True(IpKey.TryParse(Encoding.ASCII.GetBytes(text), out IpKey key));
-        return key;
-    }
+    private static IpKey Key(string text) => Keys.Parse(text);
 
     [Theory]
     [InlineData(ParseStatus.UnknownCommand, "ERR unknown command\n")]

@@ -4,6 +4,7 @@ using System.Text;
 using Tinyfence.Protocol;
 using Tinyfence.Table;
 using Tinyfence.Tests.Support;
+using Tinyfence.Tests.Table;
 
 namespace Tinyfence.Tests.Protocol;
 
@@ -11,11 +12,7 @@ public class RequestParserTests
 {
     private static byte[] Bytes(string text) => Encoding.Latin1.GetBytes(text);
 
-    private static IpKey Key(string text)
-    {
-        Assert.True(IpKey.TryParse(Bytes(text), out IpKey key));
-        return key;
-    }
+    private static IpKey Key(string text) => Keys.Parse(text);
 
     private static ParseStatus Status(string line) => RequestParser.TryParse(Bytes(line), out _);
 
