@@ -3,7 +3,6 @@ using System.Text;
 using Tinyfence.Protocol;
 using Tinyfence.Table;
 using Tinyfence.Tests.Support;
-using Tinyfence.Tests.Table;
 
 namespace Tinyfence.Tests.Protocol;
 
@@ -11,7 +10,7 @@ public class ReplyWriterTests
 {
     private static string Text(ArrayBufferWriter<byte> writer) => Encoding.ASCII.GetString(writer.WrittenSpan);
 
-    private static IpKey Key(string text) => Keys.Parse(text);
+    private static IpKey Key(string text) => AddressText.Key(text);
 
     [Theory]
     [InlineData(ParseStatus.UnknownCommand, "ERR unknown command\n")]

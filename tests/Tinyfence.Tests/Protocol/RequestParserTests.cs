@@ -4,7 +4,6 @@ using System.Text;
 using Tinyfence.Protocol;
 using Tinyfence.Table;
 using Tinyfence.Tests.Support;
-using Tinyfence.Tests.Table;
 
 namespace Tinyfence.Tests.Protocol;
 
@@ -12,7 +11,7 @@ public class RequestParserTests
 {
     private static byte[] Bytes(string text) => Encoding.Latin1.GetBytes(text);
 
-    private static IpKey Key(string text) => Keys.Parse(text);
+    private static IpKey Key(string text) => AddressText.Key(text);
 
     private static ParseStatus Status(string line) => RequestParser.TryParse(Bytes(line), out _);
 

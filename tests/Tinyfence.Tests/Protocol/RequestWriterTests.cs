@@ -2,7 +2,6 @@ using System.Text;
 using Tinyfence.Protocol;
 using Tinyfence.Table;
 using Tinyfence.Tests.Support;
-using Tinyfence.Tests.Table;
 
 namespace Tinyfence.Tests.Protocol;
 
@@ -14,7 +13,7 @@ public class RequestWriterTests
     [InlineData("a-table_name-of-31-characters-x", "2001:db8:ffff:ffff:ffff:ffff:ffff:ffff", 1_000_000_000)]
     public void HitIsReadBackByTheParser(string table, string address, int points)
     {
-        IpKey key = Keys.Parse(address);
+        IpKey key = AddressText.Key(address);
         Span<byte> line = stackalloc byte[RequestWriter.MaxHitLength];
         int length = RequestWriter.Hit(RequestWriter.TableName(table), key, points, line);
 

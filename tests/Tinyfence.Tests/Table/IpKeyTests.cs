@@ -10,7 +10,7 @@ public class IpKeyTests
 {
     private static byte[] Bytes(string text) => Encoding.Latin1.GetBytes(text);
 
-    private static IpKey Parse(string text) => Keys.Parse(text);
+    private static IpKey Parse(string text) => AddressText.Key(text);
 
     private static string Format(IpKey key)
     {

@@ -1,9 +1,8 @@
-using System.Text;
 using Tinyfence.Table;
 
 namespace Tinyfence.Tests.Table;
 
-/// <summary>Keys built from numbers, for tests that need many distinct addresses, or parsed from text.</summary>
+/// <summary>Keys built from numbers, for tests that need many distinct addresses.</summary>
 internal static class Keys
 {
     public static IpKey V4(uint address) => new(0, 0xFFFF_0000_0000UL | address);
@@ -11,11 +10,4 @@ internal static class Keys
     public static IpKey V4(byte a, byte b, byte c, byte d) => V4((uint)(a << 24 | b << 16 | c << 8 | d));
 
     public static IpKey V6(ulong hi, ulong lo) => new(hi, lo);
-
-    /// <summary>The key an address's text parses to; the test fails if it does not parse.</summary>
-    public static IpKey Parse(string text)
-    {
-        Assert.True(IpKey.TryParse(Encoding.Latin1.GetBytes(text), out IpKey key), text);
-        return key;
-    }
 }
