@@ -24,18 +24,7 @@ internal sealed class RunningDaemon : IDisposable
     /// <summary>Starts it with <paramref name="environment"/> added to (a null value: removed from) the test's own.</summary>
     public static RunningDaemon Start(string binary, IReadOnlyDictionary<string, string?>? environment, params string[] args)
     {
-        var psi = new ProcessStartInfo(binary)
-        {
-            RedirectStandardError = true,
-            RedirectStandardOutput = true,
-            RedirectStandardInput = true,
-            UseShellExecute = false,
-            WorkingDirectory = RepoRoot.Path,
-        };
-        foreach (string arg in args)
-        {
-            psi.ArgumentList.Add(arg);
-        }
+        ProcessStartInfo psi = ChildProcess.StartInfo(binary, args);
         foreach ((string name, string? value) in environment ?? new Dictionary<string, string?>())
         {
             psi.Environment[name] = value;
