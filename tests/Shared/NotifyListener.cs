@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Net.Sockets;
 using System.Text;
@@ -98,28 +97,10 @@ internal sealed class NotifyListener : IDisposable
     public int WaitFor(Func<string, bool> match, string what, int skip = 0, RunningDaemon? daemon = null)
     {
         TimeSpan timeout = TimeSpan.FromSeconds(30);
-        var elapsed = Stopwatch.StartNew();
-        lock (_gate)
+        int found = GatedLines.WaitFor(_gate, _messages, match, skip, timeout, () => daemon is { HasExited: true });
+        if (found >= 0)
         {
-            int next = skip;
-            while (true)
-            {
-                for (; next < _messages.Count; next++)
-                {
-                    if (match(_messages[next]))
-                    {
-                        return next;
-                    }
-                }
-
-                TimeSpan left = timeout - elapsed.Elapsed;
-                if (left <= TimeSpan.Zero || daemon is { HasExited: true })
-                {
-                    break;
-                }
-
-                Monitor.Wait(_gate, TimeSpan.FromMilliseconds(Math.Min(left.TotalMilliseconds, 200)));
-            }
+            return found;
         }
 
         string received = string.Join("\n---\n", Messages);

@@ -65,27 +65,12 @@ internal sealed class RunningDaemon : IDisposable
     /// <returns>The index of the matching line.</returns>
     public int WaitForLine(Func<string, bool> match, TimeSpan timeout, string what, int skip = 0)
     {
-        var deadline = Stopwatch.StartNew();
-        lock (_gate)
+        int found = GatedLines.WaitFor(_gate, _stderr, match, skip, timeout, () => _process.HasExited);
+        if (found >= 0)
         {
-            int next = skip;
-            while (true)
-            {
-                for (; next < _stderr.Count; next++)
-                {
-                    if (match(_stderr[next]))
-                    {
-                        return next;
-                    }
-                }
-                TimeSpan left = timeout - deadline.Elapsed;
-                if (left <= TimeSpan.Zero || _process.HasExited)
-                {
-                    break;
-                }
-                Monitor.Wait(_gate, TimeSpan.FromMilliseconds(Math.Min(left.TotalMilliseconds, 200)));
-            }
+            return found;
         }
+
         string state = _process.HasExited ? $"it exited with {_process.ExitCode}" : "it is still running";
         Assert.Fail($"no {what} on stderr within {timeout.TotalSeconds} s ({state}). stderr:\n{Stderr}");
         return -1;
