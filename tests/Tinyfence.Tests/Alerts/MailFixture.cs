@@ -54,6 +54,19 @@ internal static class MailFixture
         }
     }
 
+    /// <summary>
+    /// Enqueues an alert that the queue must refuse before it connects: its "cannot send" log line
+    /// says <paramref name="why"/>, and the server saw no connection.
+    /// </summary>
+    public static void AssertRefusedBeforeConnecting(MailQueue queue, MemorySink sink, SmtpTestServer server, string subject, string why)
+    {
+        queue.Enqueue(Alert(subject));
+
+        string line = WaitForLine(sink, "mail: cannot send (");
+        Assert.Contains(why, line, StringComparison.Ordinal);
+        Assert.Equal(0, server.Count("connect"));
+    }
+
     /// <summary>Waits for a log line containing <paramref name="text"/>; fails with the whole log if none comes.</summary>
     public static string WaitForLine(MemorySink sink, string text, TimeSpan? timeout = null) =>
         WaitForLine(sink, line => line.Contains(text, StringComparison.Ordinal), $"a line containing '{text}'", timeout);
