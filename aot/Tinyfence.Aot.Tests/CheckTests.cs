@@ -1,4 +1,5 @@
 using Tinyfence.Aot.Tests.Infrastructure;
+using Tinyfence.Testing;
 
 namespace Tinyfence.Aot.Tests;
 
@@ -13,10 +14,7 @@ public class CheckTests
     [MemberData(nameof(GoodConfigs))]
     public void CheckAcceptsGoodConfig(string name)
     {
-        Assert.True(name != Repo.NoConfigs, $"{Repo.GoodConfigs} has no *.conf fixture");
-        string path = Path.Combine(Repo.GoodConfigs, name);
-
-        var result = Repo.RunPublished("check", path);
+        (string path, var result) = CheckFixture(Repo.GoodConfigs, name);
 
         Assert.True(result.ExitCode == 0, result.ToString());
         Assert.Empty(Diagnostics.ErrorsIn(result.Stderr, path));
@@ -26,14 +24,19 @@ public class CheckTests
     [MemberData(nameof(BrokenConfigs))]
     public void CheckRejectsBrokenConfigWithExit78AndLocatedError(string name)
     {
-        Assert.True(name != Repo.NoConfigs, $"{Repo.BrokenConfigs} has no *.conf fixture");
-        string path = Path.Combine(Repo.BrokenConfigs, name);
-
-        var result = Repo.RunPublished("check", path);
+        (string path, var result) = CheckFixture(Repo.BrokenConfigs, name);
 
         Assert.True(result.ExitCode == 78, result.ToString());
         Assert.True(Diagnostics.ErrorsIn(result.Stderr, path).Count > 0,
             $"no FILE:LINE:COL: error: line naming {name} on stderr\n{result}");
+    }
+
+    // `tinyfence check` on one fixture of the directory; fails if the directory had none.
+    private static (string Path, ProcessResult Result) CheckFixture(string directory, string name)
+    {
+        Assert.True(name != Repo.NoConfigs, $"{directory} has no *.conf fixture");
+        string path = Path.Combine(directory, name);
+        return (path, Repo.RunPublished("check", path));
     }
 
     [Fact]

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Text;
 
 namespace Tinyfence.Testing;
@@ -30,18 +31,7 @@ internal sealed class LineProcess : IDisposable
 
     public static LineProcess Start(string binary, IEnumerable<string> args, IReadOnlyDictionary<string, string>? environment = null)
     {
-        var psi = new ProcessStartInfo(binary)
-        {
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            WorkingDirectory = RepoRoot.Path,
-        };
-        foreach (string arg in args)
-        {
-            psi.ArgumentList.Add(arg);
-        }
+        ProcessStartInfo psi = ChildProcess.StartInfo(binary, args);
 
         if (environment is not null)
         {
@@ -102,21 +92,10 @@ internal sealed class LineProcess : IDisposable
                 return line;
             }
 
-            _read ??= _stdout.ReadAsync(_readBuffer).AsTask();
-            TimeSpan left = timeout - clock.Elapsed;
-            if (left <= TimeSpan.Zero || !_read.Wait(left))
-            {
-                throw new TimeoutException($"no line from pid {Pid} within {timeout.TotalMilliseconds} ms; stderr:\n{Stderr}");
-            }
-
-            int read = _read.Result;
-            _read = null;
-            if (read == 0)
+            if (!ReadMore(clock, timeout, "no line from pid {0} within {1} ms"))
             {
                 return _pending.Length > 0 ? TakeRest() : null;
             }
-
-            _pending.Write(_readBuffer, 0, read);
         }
     }
 
@@ -126,22 +105,34 @@ internal sealed class LineProcess : IDisposable
         var clock = Stopwatch.StartNew();
         while (true)
         {
-            _read ??= _stdout.ReadAsync(_readBuffer).AsTask();
-            TimeSpan left = timeout - clock.Elapsed;
-            if (left <= TimeSpan.Zero || !_read.Wait(left))
-            {
-                throw new TimeoutException($"the output of pid {Pid} did not end within {timeout.TotalMilliseconds} ms; stderr:\n{Stderr}");
-            }
-
-            int read = _read.Result;
-            _read = null;
-            if (read == 0)
+            if (!ReadMore(clock, timeout, "the output of pid {0} did not end within {1} ms"))
             {
                 return TakeRest();
             }
-
-            _pending.Write(_readBuffer, 0, read);
         }
+    }
+
+    // Reads what stdout has next into the pending bytes; false at its end. Past the timeout (counted
+    // on the clock) it throws, the message being the format with the pid and the timeout in ms.
+    private bool ReadMore(Stopwatch clock, TimeSpan timeout, string timedOut)
+    {
+        _read ??= _stdout.ReadAsync(_readBuffer).AsTask();
+        TimeSpan left = timeout - clock.Elapsed;
+        if (left <= TimeSpan.Zero || !_read.Wait(left))
+        {
+            string what = string.Format(CultureInfo.InvariantCulture, timedOut, Pid, timeout.TotalMilliseconds);
+            throw new TimeoutException($"{what}; stderr:\n{Stderr}");
+        }
+
+        int read = _read.Result;
+        _read = null;
+        if (read == 0)
+        {
+            return false;
+        }
+
+        _pending.Write(_readBuffer, 0, read);
+        return true;
     }
 
     public int WaitForExit(TimeSpan timeout)

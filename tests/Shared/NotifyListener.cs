@@ -1,4 +1,4 @@
-using System.Diagnostics;
+using System.Globalization;
 using System.Net.Sockets;
 using System.Text;
 
@@ -75,32 +75,32 @@ internal sealed class NotifyListener : IDisposable
     public int WaitFor(string line, int skip = 0, RunningDaemon? daemon = null) =>
         WaitFor(m => m.Split('\n').Contains(line, StringComparer.Ordinal), $"'{line}'", skip, daemon);
 
+    /// <summary>
+    /// Sends the daemon SIGHUP and waits for its <c>RELOADING=1</c> after the first <paramref name="skip"/>
+    /// messages; asserts the message's <c>MONOTONIC_USEC</c> is CLOCK_MONOTONIC read between the signal
+    /// and the message.
+    /// </summary>
+    /// <returns>The index of the <c>RELOADING=1</c> message.</returns>
+    public int SighupAndWaitForReloading(RunningDaemon daemon, int skip)
+    {
+        long before = Posix.MonotonicMicroseconds();
+        daemon.Signal(Posix.SIGHUP);
+        int reloading = WaitFor("RELOADING=1", skip, daemon);
+        long after = Posix.MonotonicMicroseconds();
+        string? monotonic = Field(Messages[reloading], "MONOTONIC_USEC");
+        Assert.NotNull(monotonic);
+        Assert.InRange(long.Parse(monotonic, NumberStyles.None, CultureInfo.InvariantCulture), before, after);
+        return reloading;
+    }
+
     /// <summary>Waits (30 s at most: a hang guard, not a measure) for a matching message after the first <paramref name="skip"/>.</summary>
     public int WaitFor(Func<string, bool> match, string what, int skip = 0, RunningDaemon? daemon = null)
     {
         TimeSpan timeout = TimeSpan.FromSeconds(30);
-        var elapsed = Stopwatch.StartNew();
-        lock (_gate)
+        int found = GatedLines.WaitFor(_gate, _messages, match, skip, timeout, () => daemon is { HasExited: true });
+        if (found >= 0)
         {
-            int next = skip;
-            while (true)
-            {
-                for (; next < _messages.Count; next++)
-                {
-                    if (match(_messages[next]))
-                    {
-                        return next;
-                    }
-                }
-
-                TimeSpan left = timeout - elapsed.Elapsed;
-                if (left <= TimeSpan.Zero || daemon is { HasExited: true })
-                {
-                    break;
-                }
-
-                Monitor.Wait(_gate, TimeSpan.FromMilliseconds(Math.Min(left.TotalMilliseconds, 200)));
-            }
+            return found;
         }
 
         string received = string.Join("\n---\n", Messages);

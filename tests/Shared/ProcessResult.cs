@@ -12,18 +12,7 @@ internal sealed record ProcessResult(string Command, int ExitCode, string Stdout
     public static ProcessResult Run(string fileName, IEnumerable<string> args, TimeSpan? timeout = null,
         string? workingDirectory = null)
     {
-        var psi = new ProcessStartInfo(fileName)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = true,
-            UseShellExecute = false,
-            WorkingDirectory = workingDirectory ?? RepoRoot.Path,
-        };
-        foreach (string arg in args)
-        {
-            psi.ArgumentList.Add(arg);
-        }
+        ProcessStartInfo psi = ChildProcess.StartInfo(fileName, args, workingDirectory);
         string command = fileName + " " + string.Join(' ', psi.ArgumentList);
 
         using var process = Process.Start(psi)

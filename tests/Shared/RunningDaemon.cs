@@ -24,18 +24,7 @@ internal sealed class RunningDaemon : IDisposable
     /// <summary>Starts it with <paramref name="environment"/> added to (a null value: removed from) the test's own.</summary>
     public static RunningDaemon Start(string binary, IReadOnlyDictionary<string, string?>? environment, params string[] args)
     {
-        var psi = new ProcessStartInfo(binary)
-        {
-            RedirectStandardError = true,
-            RedirectStandardOutput = true,
-            RedirectStandardInput = true,
-            UseShellExecute = false,
-            WorkingDirectory = RepoRoot.Path,
-        };
-        foreach (string arg in args)
-        {
-            psi.ArgumentList.Add(arg);
-        }
+        ProcessStartInfo psi = ChildProcess.StartInfo(binary, args);
         foreach ((string name, string? value) in environment ?? new Dictionary<string, string?>())
         {
             psi.Environment[name] = value;
@@ -76,27 +65,12 @@ internal sealed class RunningDaemon : IDisposable
     /// <returns>The index of the matching line.</returns>
     public int WaitForLine(Func<string, bool> match, TimeSpan timeout, string what, int skip = 0)
     {
-        var deadline = Stopwatch.StartNew();
-        lock (_gate)
+        int found = GatedLines.WaitFor(_gate, _stderr, match, skip, timeout, () => _process.HasExited);
+        if (found >= 0)
         {
-            int next = skip;
-            while (true)
-            {
-                for (; next < _stderr.Count; next++)
-                {
-                    if (match(_stderr[next]))
-                    {
-                        return next;
-                    }
-                }
-                TimeSpan left = timeout - deadline.Elapsed;
-                if (left <= TimeSpan.Zero || _process.HasExited)
-                {
-                    break;
-                }
-                Monitor.Wait(_gate, TimeSpan.FromMilliseconds(Math.Min(left.TotalMilliseconds, 200)));
-            }
+            return found;
         }
+
         string state = _process.HasExited ? $"it exited with {_process.ExitCode}" : "it is still running";
         Assert.Fail($"no {what} on stderr within {timeout.TotalSeconds} s ({state}). stderr:\n{Stderr}");
         return -1;

@@ -19,6 +19,7 @@ Absolute figures move by +-15 % between runs and machines (shared/reference/benc
 compare the per-round ratios. Python 3 stdlib only.
 """
 import argparse
+import contextlib
 import os
 import platform
 import resource
@@ -181,14 +182,24 @@ def run_generator(linegen, scenario, server, sock, args):
     return result
 
 
-def measure(server, scenario, linegen, tmp, args):
-    """One run against a fresh server: dict of figures, or a string saying why there are none."""
+@contextlib.contextmanager
+def ready_server(server, cpus, tmp):
+    """A fresh server in a new run dir, stopped on the way out: (proc, sock, why), why saying why it
+    is not ready (with its log's last lines) or empty."""
     run_dir = new_run_dir(tmp)
-    proc, sock, log_path = server.start(run_dir, scenario.server_cpus)
+    proc, sock, log_path = server.start(run_dir, cpus)
     try:
         why = wait_ready(proc, sock)
+        yield proc, sock, (f"{why}; log: {last_lines(log_path)}" if why else "")
+    finally:
+        stop(proc)
+
+
+def measure(server, scenario, linegen, tmp, args):
+    """One run against a fresh server: dict of figures, or a string saying why there are none."""
+    with ready_server(server, scenario.server_cpus, tmp) as (proc, sock, why):
         if why:
-            return f"{why}; log: {last_lines(log_path)}"
+            return why
         before = cpu_ticks(proc.pid)
         gen = run_generator(linegen, scenario, server, sock, args)
         after = cpu_ticks(proc.pid)
@@ -205,18 +216,13 @@ def measure(server, scenario, linegen, tmp, args):
             "rss": mem.get("VmRSS", 0),
             "anon": mem.get("RssAnon", 0),
         }
-    finally:
-        stop(proc)
 
 
 def redis_benchmark(tool, redis, scenario, requests, tmp, args):
     """redis-benchmark's own client against a fresh redis-server (same placement)."""
-    run_dir = new_run_dir(tmp)
-    proc, sock, log_path = redis.start(run_dir, scenario.server_cpus)
-    try:
-        why = wait_ready(proc, sock)
+    with ready_server(redis, scenario.server_cpus, tmp) as (proc, sock, why):
         if why:
-            return f"redis-server: {why}; log: {last_lines(log_path)}"
+            return f"redis-server: {why}"
         argv = [tool, "-s", sock, "-t", "incr", "-n", str(requests), "-c", str(scenario.clients),
                 "-r", str(args.keys), "--csv"]
         if scenario.depth > 1:
@@ -244,8 +250,6 @@ def redis_benchmark(tool, redis, scenario, requests, tmp, args):
             "rss": mem.get("VmRSS", 0),
             "anon": mem.get("RssAnon", 0),
         }
-    finally:
-        stop(proc)
 
 
 def rate(v):
@@ -323,13 +327,8 @@ def main():
         if not os.access(binary, os.X_OK):
             pending = f"{binary} missing"
         else:
-            proc, sock, log_path = tinyfence.start(new_run_dir(tmp), None)
-            try:
-                pending = wait_ready(proc, sock)
-                pending = pending and f"{pending}; log: {last_lines(log_path)}"
-                pending = pending or probe_tinyfence(sock)
-            finally:
-                stop(proc)
+            with ready_server(tinyfence, None, tmp) as (_, sock, why):
+                pending = why or probe_tinyfence(sock)
         if pending:
             print(f"tinyfence: pending ({pending})", flush=True)
         else:

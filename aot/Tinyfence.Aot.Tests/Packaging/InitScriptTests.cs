@@ -40,10 +40,9 @@ public sealed class InitScriptTests : IDisposable
         ProcessResult.Run("/usr/bin/env", ["TINYFENCE_DEFAULTS=" + _dir.Path + "/defaults", "/bin/sh", Dest + "/etc/init.d/tinyfence", action],
             s_eventLimit + s_eventLimit);
 
-    [Theory]
-    [InlineData(true)]
-    [InlineData(false)] // as on CentOS: no start-stop-daemon, so the script daemonizes with setsid
-    public void StartStatusReloadStopStatus(bool withStartStopDaemon)
+    // As root: make install into Dest, the config written, and a defaults file that points the script
+    // at it and at this test's run dir, pid file and state dir, then has the extra lines. The config's path.
+    private string Install(string configText, string extraDefaults = "")
     {
         if (Environment.UserName != "root")
         {
@@ -51,20 +50,29 @@ public sealed class InitScriptTests : IDisposable
         }
         Directory.CreateDirectory(Dest);
         Packaging.AssertSucceeded(Packaging.Make("install", Dest, "PREFIX=/usr"));
-        string first = _dir.Path + "/first-fired";
-        string second = _dir.Path + "/second-fired";
-        string config = _dir.Write("tinyfence.conf", $"""
-            rule "first" {"{"} la1 >= 0 {"}"} run once 'touch {first}' step 200ms
-            """);
+        string config = _dir.Write("tinyfence.conf", configText);
         _dir.Write("defaults", $"""
             DAEMON={Dest}/usr/sbin/tinyfence
             CONFIG={config}
             RUNDIR={_dir.Path}/run
             PIDFILE={PidFilePath}
             STATEDIR={_dir.Path}/state
-            STOP_TIMEOUT=60
-            {(withStartStopDaemon ? "" : "PATH=/usr/bin:/bin")}
+            {extraDefaults}
             """);
+        return config;
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)] // as on CentOS: no start-stop-daemon, so the script daemonizes with setsid
+    public void StartStatusReloadStopStatus(bool withStartStopDaemon)
+    {
+        string first = _dir.Path + "/first-fired";
+        string second = _dir.Path + "/second-fired";
+        Install($"""
+            rule "first" {"{"} la1 >= 0 {"}"} run once 'touch {first}' step 200ms
+            """,
+            withStartStopDaemon ? "STOP_TIMEOUT=60" : "STOP_TIMEOUT=60\nPATH=/usr/bin:/bin");
         if (!withStartStopDaemon)
         {
             Assert.False(File.Exists("/usr/bin/start-stop-daemon") || File.Exists("/bin/start-stop-daemon"),
@@ -106,20 +114,7 @@ public sealed class InitScriptTests : IDisposable
     [Fact]
     public void StartReportsABrokenConfigAndStartsNothing()
     {
-        if (Environment.UserName != "root")
-        {
-            Assert.Fail("the init script test needs root (the script is run as init would); CI runs as root");
-        }
-        Directory.CreateDirectory(Dest);
-        Packaging.AssertSucceeded(Packaging.Make("install", Dest, "PREFIX=/usr"));
-        string config = _dir.Write("tinyfence.conf", "rule \"bad\" { la2 > 1 } log\n");
-        _dir.Write("defaults", $"""
-            DAEMON={Dest}/usr/sbin/tinyfence
-            CONFIG={config}
-            RUNDIR={_dir.Path}/run
-            PIDFILE={PidFilePath}
-            STATEDIR={_dir.Path}/state
-            """);
+        string config = Install("rule \"bad\" { la2 > 1 } log\n");
         ProcessResult start = Init("start");
 
         Assert.NotEqual(0, start.ExitCode);

@@ -32,6 +32,41 @@ internal static class MailFixture
         return (new Logger(sink) { MinimumLevel = LogLevel.Debug }, sink);
     }
 
+    /// <summary>
+    /// A queue with a 5-minute backoff whose alert <paramref name="subject"/> failed once against
+    /// <paramref name="port"/> (nothing listening there yet): it waits out the backoff.
+    /// </summary>
+    public static MailQueue QueueInBackoff(int port, string subject)
+    {
+        (var log, var sink) = Log();
+        var slowRetry = FastRetry with { InitialBackoff = TimeSpan.FromMinutes(5), MaxBackoff = TimeSpan.FromMinutes(5) };
+        var queue = new MailQueue(Settings(port), log, slowRetry);
+        try
+        {
+            queue.Enqueue(Alert(subject));
+            WaitForLine(sink, "retrying in 5 min");
+            return queue;
+        }
+        catch
+        {
+            queue.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Enqueues an alert that the queue must refuse before it connects: its "cannot send" log line
+    /// says <paramref name="why"/>, and the server saw no connection.
+    /// </summary>
+    public static void AssertRefusedBeforeConnecting(MailQueue queue, MemorySink sink, SmtpTestServer server, string subject, string why)
+    {
+        queue.Enqueue(Alert(subject));
+
+        string line = WaitForLine(sink, "mail: cannot send (");
+        Assert.Contains(why, line, StringComparison.Ordinal);
+        Assert.Equal(0, server.Count("connect"));
+    }
+
     /// <summary>Waits for a log line containing <paramref name="text"/>; fails with the whole log if none comes.</summary>
     public static string WaitForLine(MemorySink sink, string text, TimeSpan? timeout = null) =>
         WaitForLine(sink, line => line.Contains(text, StringComparison.Ordinal), $"a line containing '{text}'", timeout);

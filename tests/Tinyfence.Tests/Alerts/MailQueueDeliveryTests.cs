@@ -182,11 +182,7 @@ public class MailQueueDeliveryTests
     public void ReloadedSettingsTakeOverTheQueuedMail()
     {
         int deadPort = SmtpTestServer.FreePort();
-        (var log, var sink) = Log();
-        var slowRetry = FastRetry with { InitialBackoff = TimeSpan.FromMinutes(5), MaxBackoff = TimeSpan.FromMinutes(5) };
-        using var queue = new MailQueue(Settings(deadPort), log, slowRetry);
-        queue.Enqueue(Alert("queued before the reload"));
-        WaitForLine(sink, "retrying in 5 min");
+        using MailQueue queue = QueueInBackoff(deadPort, "queued before the reload");
 
         using var server = SmtpTestServer.Start();
         queue.Settings = Settings(server) with { SubjectPrefix = "[www1]" };

@@ -100,11 +100,7 @@ public class MailQueueStopTests
     public void FlushTriesAServerThatIsBackAtOnceInsteadOfWaitingForTheBackoff()
     {
         int port = SmtpTestServer.FreePort();
-        (var log, var sink) = Log();
-        var slowRetry = FastRetry with { InitialBackoff = TimeSpan.FromMinutes(5), MaxBackoff = TimeSpan.FromMinutes(5) };
-        using var queue = new MailQueue(Settings(port), log, slowRetry);
-        queue.Enqueue(Alert("at shutdown"));
-        WaitForLine(sink, "retrying in 5 min");
+        using MailQueue queue = QueueInBackoff(port, "at shutdown");
 
         using var server = SmtpTestServer.StartOn(port);
         Assert.True(queue.Flush(Patience.Short));

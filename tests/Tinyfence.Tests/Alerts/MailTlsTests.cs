@@ -82,11 +82,7 @@ public class MailTlsTests
         (var log, var sink) = Log();
         using var queue = new MailQueue(Settings(server, MailSecurity.StartTls), log, FastRetry with { SystemBundleCandidates = [missing] });
 
-        queue.Enqueue(Alert("no trust"));
-
-        string line = WaitForLine(sink, "mail: cannot send (");
-        Assert.Contains($"no system CA bundle (looked for {missing})", line, StringComparison.Ordinal);
-        Assert.Equal(0, server.Count("connect"));
+        AssertRefusedBeforeConnecting(queue, sink, server, "no trust", $"no system CA bundle (looked for {missing})");
     }
 
     [Fact]

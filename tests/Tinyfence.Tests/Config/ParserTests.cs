@@ -193,14 +193,7 @@ public class ParserTests
     [InlineData("set log-level loud", "1:15: expected error, warning, notice, info or debug")]
     [InlineData("include nofile", "1:9: expected a quoted file name or pattern after 'include'")]
     [InlineData("rule 'r' { la1 > 1 } log\nrule 'r' { la5 > 1 } log", "2:1: a rule named \"r\" already exists (first declared at test.conf:1)")]
-    public void ReportsErrorsWithLineColumnAndWhatWasExpected(string text, string expected)
-    {
-        (TinyfenceConfig? config, DiagnosticBag diagnostics) = TestConfig.Load(text);
-        Assert.Null(config);
-        string first = TestConfig.Errors(diagnostics).First();
-        int split = expected.IndexOf(": ", StringComparison.Ordinal);
-        Assert.StartsWith($"test.conf:{expected[..split]}: error: {expected[(split + 2)..]}", first, StringComparison.Ordinal);
-    }
+    public void ReportsErrorsWithLineColumnAndWhatWasExpected(string text, string expected) => TestConfig.AssertFirstError(text, expected);
 
     [Fact]
     public void ReportsEveryErrorOfAFileInOneRun()

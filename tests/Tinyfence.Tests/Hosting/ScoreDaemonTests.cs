@@ -110,9 +110,7 @@ public sealed class ScoreDaemonTests : IDisposable
     [Fact]
     public void SighupWithAnUnchangedTableKeepsItsEntriesAndItsViewFile()
     {
-        _env.Configure(ScoreDaemon.Table());
-        using RunningDaemon daemon = _env.Start();
-        _env.Ask("set", "spam", "192.0.2.1", "20");
+        using RunningDaemon daemon = StartWithAnEntry();
         long inode = ScoreDaemon.Inode(_env.ViewPath());
         using TableView view = TableView.TryOpen(_env.ViewPath())!;
 
@@ -122,12 +120,7 @@ public sealed class ScoreDaemonTests : IDisposable
         daemon.Signal(Posix.SIGHUP);
         daemon.WaitForLine("reloaded", before);
 
-        Assert.Equal(inode, ScoreDaemon.Inode(_env.ViewPath()));
-        Assert.False(view.IsRetired);
-        Assert.Equal(20, _env.Get("192.0.2.1"));
-        _env.Ask("set", "spam", "192.0.2.1", "25");
-        Assert.True(view.TryGetScore(Keys.V4(192, 0, 2, 1), view.Now, out int score));
-        Assert.Equal(25, score);
+        AssertTheSameTableFileServesTheEntry(view, inode);
 
         daemon.Signal(Posix.SIGTERM);
         Assert.Equal(0, daemon.WaitForExit(s_stop));
@@ -297,9 +290,7 @@ public sealed class ScoreDaemonTests : IDisposable
     [Fact]
     public void ASecondDaemonOnTheSameSocketRefusesToStartAndLeavesTheFirstAlone()
     {
-        _env.Configure(ScoreDaemon.Table());
-        using RunningDaemon first = _env.Start();
-        _env.Ask("set", "spam", "192.0.2.1", "20");
+        using RunningDaemon first = StartWithAnEntry();
         long inode = ScoreDaemon.Inode(_env.ViewPath());
         using TableView view = TableView.TryOpen(_env.ViewPath())!;
 
@@ -309,16 +300,32 @@ public sealed class ScoreDaemonTests : IDisposable
 
         // The first daemon still serves, and its table file is still the one readers map.
         Assert.False(first.HasExited);
-        Assert.Equal(20, _env.Get("192.0.2.1"));
-        Assert.False(view.IsRetired);
-        Assert.Equal(inode, ScoreDaemon.Inode(_env.ViewPath()));
-        _env.Ask("set", "spam", "192.0.2.1", "21");
-        Assert.True(view.TryGetScore(Keys.V4(192, 0, 2, 1), view.Now, out int score));
-        Assert.Equal(21, score);
+        AssertTheSameTableFileServesTheEntry(view, inode);
         Assert.Empty(Directory.GetFiles(_env.RunDir, "spam.table.new-*"));
 
         first.Signal(Posix.SIGTERM);
         Assert.Equal(0, first.WaitForExit(s_stop));
+    }
+
+    // The table configured, a daemon started on it, and 192.0.2.1 set to 20.
+    private RunningDaemon StartWithAnEntry()
+    {
+        _env.Configure(ScoreDaemon.Table());
+        RunningDaemon daemon = _env.Start();
+        _env.Ask("set", "spam", "192.0.2.1", "20");
+        return daemon;
+    }
+
+    // StartWithAnEntry's entry is still served, from the same table file: the reader's view is not
+    // retired and sees a new score.
+    private void AssertTheSameTableFileServesTheEntry(TableView view, long inode)
+    {
+        Assert.Equal(inode, ScoreDaemon.Inode(_env.ViewPath()));
+        Assert.False(view.IsRetired);
+        Assert.Equal(20, _env.Get("192.0.2.1"));
+        _env.Ask("set", "spam", "192.0.2.1", "21");
+        Assert.True(view.TryGetScore(Keys.V4(192, 0, 2, 1), view.Now, out int score));
+        Assert.Equal(21, score);
     }
 
     private void AssertFails(int status, string message, params string[] args)

@@ -41,9 +41,6 @@ public class CpuStatParserTests
     [InlineData("cpu  18446744073709551616 0 0 0\n", "larger than a 64-bit counter")]
     [InlineData("cpux 1 2 3 4\ncpu0 1 2 3 4\n", "no aggregate line")]
     [InlineData("\xff\xfe cpu  1 2 3 4", "binary garbage")]
-    public void RefusesTextWithoutAValidAggregateLine(string text, string why)
-    {
-        Assert.False(CpuStatParser.TryParse(ProcFixtures.Bytes(text), out CpuTimes t), why);
-        Assert.Equal(default, t);
-    }
+    public void RefusesTextWithoutAValidAggregateLine(string text, string why) =>
+        ProcFixtures.AssertRefused<CpuTimes>(CpuStatParser.TryParse, text, why);
 }

@@ -37,9 +37,6 @@ public class LoadAvgParserTests
     [InlineData("0.31x 0.33 0.17 1/1 1\n", "garbage glued to a number")]
     [InlineData("load 0.31 0.33 0.17\n", "a word first")]
     [InlineData("\xff\xfe\x00\x01\n", "binary garbage")]
-    public void RefusesTextThatIsNotALoadavgLine(string text, string why)
-    {
-        Assert.False(LoadAvgParser.TryParse(ProcFixtures.Bytes(text), out LoadAverage value), why);
-        Assert.Equal(default, value);
-    }
+    public void RefusesTextThatIsNotALoadavgLine(string text, string why) =>
+        ProcFixtures.AssertRefused<LoadAverage>(LoadAvgParser.TryParse, text, why);
 }

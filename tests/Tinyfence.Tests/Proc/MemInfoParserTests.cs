@@ -87,9 +87,6 @@ public class MemInfoParserTests
     [InlineData("MemTotal: 9007199254740992 kB\nMemFree: 50 kB\nBuffers: 1 kB\nCached: 2 kB\nSwapTotal: 0 kB\nSwapFree: 0 kB\n", "2^53 KiB overflows a long in bytes")]
     [InlineData("MemTotal: 99999999999999999999999 kB\nMemFree: 50 kB\nBuffers: 1 kB\nCached: 2 kB\nSwapTotal: 0 kB\nSwapFree: 0 kB\n", "larger than any integer")]
     [InlineData("\x00\x01\x02MemTotal\xff: 1\n", "binary garbage")]
-    public void RefusesIncompleteOrCorruptFiles(string text, string why)
-    {
-        Assert.False(MemInfoParser.TryParse(ProcFixtures.Bytes(text), out MemInfo m), why);
-        Assert.Equal(default, m);
-    }
+    public void RefusesIncompleteOrCorruptFiles(string text, string why) =>
+        ProcFixtures.AssertRefused<MemInfo>(MemInfoParser.TryParse, text, why);
 }

@@ -47,9 +47,6 @@ public class PressureParserTests
     [InlineData("some avg10=0.40 avg60=2.76 avg300=3.27 total=1\nfull avg10=x avg60=0 avg300=0 total=0\n", "a corrupt full line")]
     [InlineData("SOME avg10=0.40 avg60=2.76 avg300=3.27 total=1\n", "the kernel writes lower case")]
     [InlineData("\x00\x00\x00\x00\n", "binary garbage")]
-    public void RefusesCorruptPressureFiles(string text, string why)
-    {
-        Assert.False(PressureParser.TryParse(ProcFixtures.Bytes(text), out Pressure p), why);
-        Assert.Equal(default, p);
-    }
+    public void RefusesCorruptPressureFiles(string text, string why) =>
+        ProcFixtures.AssertRefused<Pressure>(PressureParser.TryParse, text, why);
 }

@@ -11,4 +11,14 @@ internal static class ProcFixtures
 
     /// <summary>Text as bytes, each char one byte (so "\xff" stays one byte 0xFF).</summary>
     public static byte[] Bytes(string text) => Encoding.Latin1.GetBytes(text);
+
+    /// <summary>A parser of one /proc file's text, as the Proc parsers' TryParse.</summary>
+    public delegate bool Parser<T>(ReadOnlySpan<byte> text, out T value);
+
+    /// <summary>The parser refuses the text (<paramref name="why"/> says why it must) and leaves the value at its default.</summary>
+    public static void AssertRefused<T>(Parser<T> parse, string text, string why)
+    {
+        Assert.False(parse(Bytes(text), out T value), why);
+        Assert.Equal(default, value);
+    }
 }

@@ -11,6 +11,20 @@ public class ProcReaderFailureTests
 
     private const string MemInfo = "MemTotal: 100 kB\nMemFree: 50 kB\nBuffers: 1 kB\nCached: 2 kB\nSwapTotal: 0 kB\nSwapFree: 0 kB\n";
 
+    // A /proc of only the given files: the count of processes the filter takes, the scan being Ok.
+    private static int CountProcessesIn(ProcessFilter filter, params (string Path, string Text)[] files)
+    {
+        using var tree = new FakeProcTree(fixture: null);
+        foreach ((string path, string text) in files)
+        {
+            tree.Write(path, text);
+        }
+
+        using var reader = new ProcReader(tree.Root);
+        Assert.Equal(ReadResult.Ok, reader.CountProcesses(filter, out int count));
+        return count;
+    }
+
     [Fact]
     public void AnEmptyRootGivesMissingForEveryFile()
     {
@@ -183,38 +197,28 @@ public class ProcReaderFailureTests
     [Fact]
     public void OnlyNumericDirectoriesAreProcesses()
     {
-        using var tree = new FakeProcTree(fixture: null);
-        tree.Write("10/stat", "10 (a) S 1 10 10 0 -1\n");
-        tree.Write("net/tcp", "");
-        tree.Write("12a/stat", "12 (b) S 1 12 12 0 -1\n");
-        tree.Write("123", "a regular file named like a PID");
-        tree.Write("12345678901/stat", "1 (c) S 1 1 1 0 -1\n");  // 11 digits: no PID is that long
-        using var reader = new ProcReader(tree.Root);
-        Assert.Equal(ReadResult.Ok, reader.CountProcesses(ProcessFilter.All, out int count));
-        Assert.Equal(1, count);
+        Assert.Equal(1, CountProcessesIn(ProcessFilter.All,
+            ("10/stat", "10 (a) S 1 10 10 0 -1\n"),
+            ("net/tcp", ""),
+            ("12a/stat", "12 (b) S 1 12 12 0 -1\n"),
+            ("123", "a regular file named like a PID"),
+            ("12345678901/stat", "1 (c) S 1 1 1 0 -1\n"))); // 11 digits: no PID is that long
     }
 
     [Fact]
     public void AProcessWithACorruptStatIsSkipped()
     {
-        using var tree = new FakeProcTree(fixture: null);
-        tree.Write("10/stat", "10 (a S 1 10 10 0 -1\n");
-        tree.Write("11/stat", "11 (b) R 1 11 11 0 -1\n");
-        using var reader = new ProcReader(tree.Root);
-        ReadResult result = reader.CountProcesses(new ProcessFilter([], ProcessStates.Running), out int count);
-        Assert.Equal(ReadResult.Ok, result);
-        Assert.Equal(1, count);
+        Assert.Equal(1, CountProcessesIn(new ProcessFilter([], ProcessStates.Running),
+            ("10/stat", "10 (a S 1 10 10 0 -1\n"),
+            ("11/stat", "11 (b) R 1 11 11 0 -1\n")));
     }
 
     [Fact]
     public void AProcessWhoseStatusHasNoUidIsSkipped()
     {
-        using var tree = new FakeProcTree(fixture: null);
-        tree.Write("10/stat", "10 (a) S 1 10 10 0 -1\n");
-        tree.Write("10/status", "Name:\ta\n");
-        using var reader = new ProcReader(tree.Root);
-        Assert.Equal(ReadResult.Ok, reader.CountProcesses(new ProcessFilter([0], ProcessStates.Any), out int count));
-        Assert.Equal(0, count);
+        Assert.Equal(0, CountProcessesIn(new ProcessFilter([0], ProcessStates.Any),
+            ("10/stat", "10 (a) S 1 10 10 0 -1\n"),
+            ("10/status", "Name:\ta\n")));
     }
 
     [Fact]

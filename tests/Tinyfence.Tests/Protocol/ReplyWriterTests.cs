@@ -10,11 +10,7 @@ public class ReplyWriterTests
 {
     private static string Text(ArrayBufferWriter<byte> writer) => Encoding.ASCII.GetString(writer.WrittenSpan);
 
-    private static IpKey Key(string text)
-    {
-        Assert.True(IpKey.TryParse(Encoding.ASCII.GetBytes(text), out IpKey key));
-        return key;
-    }
+    private static IpKey Key(string text) => AddressText.Key(text);
 
     [Theory]
     [InlineData(ParseStatus.UnknownCommand, "ERR unknown command\n")]

@@ -11,11 +11,7 @@ public class RequestParserTests
 {
     private static byte[] Bytes(string text) => Encoding.Latin1.GetBytes(text);
 
-    private static IpKey Key(string text)
-    {
-        Assert.True(IpKey.TryParse(Bytes(text), out IpKey key));
-        return key;
-    }
+    private static IpKey Key(string text) => AddressText.Key(text);
 
     private static ParseStatus Status(string line) => RequestParser.TryParse(Bytes(line), out _);
 

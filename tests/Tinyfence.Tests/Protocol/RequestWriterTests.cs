@@ -13,7 +13,7 @@ public class RequestWriterTests
     [InlineData("a-table_name-of-31-characters-x", "2001:db8:ffff:ffff:ffff:ffff:ffff:ffff", 1_000_000_000)]
     public void HitIsReadBackByTheParser(string table, string address, int points)
     {
-        Assert.True(IpKey.TryParse(Encoding.ASCII.GetBytes(address), out IpKey key));
+        IpKey key = AddressText.Key(address);
         Span<byte> line = stackalloc byte[RequestWriter.MaxHitLength];
         int length = RequestWriter.Hit(RequestWriter.TableName(table), key, points, line);
 

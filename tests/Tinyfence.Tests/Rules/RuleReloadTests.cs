@@ -24,23 +24,13 @@ public class RuleReloadTests
     [Fact]
     public void OnceStateSurvivesAReloadSoTheCommandDoesNotRunTwice()
     {
-        using var h = new EngineHarness("rule 'warn' { la1 >= 8 } log once");
-        h.Proc.SetLoad(9);
-        h.Tick(0);
-        h.Reload("rule 'warn' { la1 >= 8 } log once step 5");
-        h.Tick(10_000);
-        Assert.Equal(1, h.Count("fired"));
+        Assert.Equal(1, FiredAcrossAReloadTo("rule 'warn' { la1 >= 8 } log once step 5"));
     }
 
     [Fact]
     public void ARenamedRuleStartsFresh()
     {
-        using var h = new EngineHarness("rule 'warn' { la1 >= 8 } log once");
-        h.Proc.SetLoad(9);
-        h.Tick(0);
-        h.Reload("rule 'warning' { la1 >= 8 } log once");
-        h.Tick(10_000);
-        Assert.Equal(2, h.Count("fired"));
+        Assert.Equal(2, FiredAcrossAReloadTo("rule 'warning' { la1 >= 8 } log once"));
     }
 
     [Fact]
@@ -50,5 +40,16 @@ public class RuleReloadTests
         h.Tick(0);
         h.Reload("rule 'r' { la1 >= 0 } log step 10s");
         Assert.Equal(10_000, h.Tick(5_000));
+    }
+
+    // A "log once" rule that has fired, a reload to the given config, a later check: how often it fired in all.
+    private static int FiredAcrossAReloadTo(string reloaded)
+    {
+        using var h = new EngineHarness("rule 'warn' { la1 >= 8 } log once");
+        h.Proc.SetLoad(9);
+        h.Tick(0);
+        h.Reload(reloaded);
+        h.Tick(10_000);
+        return h.Count("fired");
     }
 }

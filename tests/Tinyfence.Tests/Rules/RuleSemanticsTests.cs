@@ -8,6 +8,26 @@ public class RuleSemanticsTests
 {
     private const long Step = 10_000;
 
+    // A check a step apart for each load, from 0: the i-th at i steps with the i-th 1-minute load.
+    private static void CheckOncePerStep(EngineHarness h, params double[] loads)
+    {
+        for (int i = 0; i < loads.Length; i++)
+        {
+            h.Proc.SetLoad(loads[i]);
+            h.Tick(i * Step);
+        }
+    }
+
+    // As above with the 1- and 5-minute loads.
+    private static void CheckOncePerStep(EngineHarness h, params (double La1, double La5)[] loads)
+    {
+        for (int i = 0; i < loads.Length; i++)
+        {
+            h.Proc.SetLoad(loads[i].La1, loads[i].La5);
+            h.Tick(i * Step);
+        }
+    }
+
     [Fact]
     public void WithoutOnceALogRuleFiresOnEveryCheckThatHolds()
     {
@@ -25,12 +45,7 @@ public class RuleSemanticsTests
     public void OnceFiresOnTheRisingEdgeAndRearmsOnlyAfterTheConditionWasFalse()
     {
         using var h = new EngineHarness("rule 'hot' { la1 > 5 } log once");
-        double[] loads = [6, 7, 8, 1, 9, 9];
-        for (int i = 0; i < loads.Length; i++)
-        {
-            h.Proc.SetLoad(loads[i]);
-            h.Tick(i * Step);
-        }
+        CheckOncePerStep(h, 6, 7, 8, 1, 9, 9);
 
         Assert.Equal(["rule \"hot\" fired: la1=6.00", "rule \"hot\" fired: la1=9.00"], h.Lines("fired"));
     }
@@ -73,12 +88,7 @@ public class RuleSemanticsTests
     public void RecoveryRunsOnlyAfterTheRuleFiredAndOnlyOnce()
     {
         using var h = new EngineHarness("rule 'apache' { la1 >= 10 or la5 >= 6 } log once until { la1 <= 2 } log");
-        (double la1, double la5)[] loads = [(1, 1), (1.5, 1), (12.5, 7.2), (11, 7), (5, 5), (1.8, 3), (1.0, 1), (12, 7)];
-        for (int i = 0; i < loads.Length; i++)
-        {
-            h.Proc.SetLoad(loads[i].la1, loads[i].la5);
-            h.Tick(i * Step);
-        }
+        CheckOncePerStep(h, (1, 1), (1.5, 1), (12.5, 7.2), (11, 7), (5, 5), (1.8, 3), (1.0, 1), (12, 7));
 
         // The low load at the start does not "recover" anything: the rule had not fired.
         Assert.Equal(
@@ -94,12 +104,7 @@ public class RuleSemanticsTests
     public void RepeatingTriggerActionsGoOnWhileTrippedUntilRecovery()
     {
         using var h = new EngineHarness("rule 'r' { la1 > 5 } log until { la1 < 1 } log");
-        double[] loads = [6, 7, 3, 8, 0.5];
-        for (int i = 0; i < loads.Length; i++)
-        {
-            h.Proc.SetLoad(loads[i]);
-            h.Tick(i * Step);
-        }
+        CheckOncePerStep(h, 6, 7, 3, 8, 0.5);
 
         Assert.Equal(["fired: la1=6.00", "fired: la1=7.00", "fired: la1=8.00", "recovered: la1=0.50"],
             h.Lines("rule \"r\"").Select(l => l[(l.IndexOf(' ', 6) + 1)..]));
@@ -109,12 +114,7 @@ public class RuleSemanticsTests
     public void UntilWithoutConditionRecoversWhenTheTriggerStopsHolding()
     {
         using var h = new EngineHarness("rule 'r' { la1 > 5 } log once until log");
-        double[] loads = [6, 7, 4];
-        for (int i = 0; i < loads.Length; i++)
-        {
-            h.Proc.SetLoad(loads[i]);
-            h.Tick(i * Step);
-        }
+        CheckOncePerStep(h, 6, 7, 4);
 
         Assert.Equal(["rule \"r\" fired: la1=6.00", "rule \"r\" recovered: la1=4.00"], h.Lines("rule \"r\""));
     }
@@ -162,12 +162,7 @@ public class RuleSemanticsTests
     public void RecoveryHasItsOwnHysteresis()
     {
         using var h = new EngineHarness("rule 'r' { la1 > 5 } log once until { la1 < 2 } for 2 checks log");
-        double[] loads = [6, 1, 3, 1, 1];
-        for (int i = 0; i < loads.Length; i++)
-        {
-            h.Proc.SetLoad(loads[i]);
-            h.Tick(i * Step);
-        }
+        CheckOncePerStep(h, 6, 1, 3, 1, 1);
 
         Assert.Equal(["fired", "recovered"], h.Lines("rule \"r\"").Select(l => l.Split(' ')[2].TrimEnd(':')));
         Assert.Equal(RulePhase.Armed, h.Engine.StateOf("r").Phase);

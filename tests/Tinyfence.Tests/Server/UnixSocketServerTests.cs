@@ -11,6 +11,18 @@ namespace Tinyfence.Tests.Server;
 
 public sealed partial class UnixSocketServerTests
 {
+    private static ServerHarness WithLinesOfAtMost64Bytes() => new(configure: o => o with { MaxLineBytes = 64 });
+
+    // Sends the text and reads the next lines of the reply: they must be the answers, in order.
+    private static void AssertAnswers(TestClient client, string sent, params string[] answers)
+    {
+        client.Send(sent);
+        foreach (string answer in answers)
+        {
+            Assert.Equal(answer, client.ReadLine());
+        }
+    }
+
     [Fact]
     public async Task PipelinedRequestsAreAnsweredInOrder()
     {
@@ -57,9 +69,7 @@ public sealed partial class UnixSocketServerTests
         }
 
         // ...so the next read lands in another segment and the line must be put together.
-        client.Send("line\nnext\n");
-        Assert.Equal("SPLIT-LINE", client.ReadLine());
-        Assert.Equal("NEXT", client.ReadLine());
+        AssertAnswers(client, "line\nnext\n", "SPLIT-LINE", "NEXT");
     }
 
     [Fact]
@@ -67,35 +77,29 @@ public sealed partial class UnixSocketServerTests
     {
         await using var harness = new ServerHarness();
         using TestClient client = harness.Connect();
-        client.Send("ping\r\nhit t 1.2.3.4\r\n");
-        Assert.Equal("PING", client.ReadLine());
-        Assert.Equal("HIT T 1.2.3.4", client.ReadLine());
+        AssertAnswers(client, "ping\r\nhit t 1.2.3.4\r\n", "PING", "HIT T 1.2.3.4");
     }
 
     [Fact]
     public async Task AnOverLongLineGetsAnErrorAndTheConnectionGoesOn()
     {
-        await using var harness = new ServerHarness(configure: o => o with { MaxLineBytes = 64 });
+        await using ServerHarness harness = WithLinesOfAtMost64Bytes();
         using TestClient client = harness.Connect();
-        client.Send(new string('a', 65) + "\nping\n");
-        Assert.Equal("ERR line too long", client.ReadLine());
-        Assert.Equal("PING", client.ReadLine());
+        AssertAnswers(client, new string('a', 65) + "\nping\n", "ERR line too long", "PING");
     }
 
     [Fact]
     public async Task AnOverLongLineArrivingInPiecesGetsOneErrorAndItsRestIsDropped()
     {
-        await using var harness = new ServerHarness(configure: o => o with { MaxLineBytes = 64 });
+        await using ServerHarness harness = WithLinesOfAtMost64Bytes();
         using TestClient client = harness.Connect();
-        client.Send(new string('a', 100));
-        Assert.Equal("ERR line too long", client.ReadLine());
+        AssertAnswers(client, new string('a', 100), "ERR line too long");
         for (int i = 0; i < 50; i++)
         {
             client.Send(new string('b', 1000));
         }
 
-        client.Send("ccc\nping\n");
-        Assert.Equal("PING", client.ReadLine());
+        AssertAnswers(client, "ccc\nping\n", "PING");
     }
 
     [Fact]

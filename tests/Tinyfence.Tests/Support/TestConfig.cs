@@ -31,6 +31,18 @@ internal static class TestConfig
 
     public static string Condition(string text) => ConditionFormatter.Format(SingleRule(text).Trigger);
 
+    /// <summary>
+    /// The text does not load, and its first error is <paramref name="expected"/>: "LINE:COL: message"
+    /// (the file name and "error:" left out).
+    /// </summary>
+    public static void AssertFirstError(string text, string expected)
+    {
+        (TinyfenceConfig? config, DiagnosticBag diagnostics) = Load(text);
+        Assert.Null(config);
+        int split = expected.IndexOf(": ", StringComparison.Ordinal);
+        Assert.StartsWith($"test.conf:{expected[..split]}: error: {expected[(split + 2)..]}", Errors(diagnostics).First(), StringComparison.Ordinal);
+    }
+
     public static IEnumerable<string> Errors(DiagnosticBag diagnostics) =>
         diagnostics.InReadingOrder().Where(d => d.Severity == DiagnosticSeverity.Error).Select(d => d.ToString());
 }

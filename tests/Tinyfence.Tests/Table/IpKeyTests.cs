@@ -10,11 +10,7 @@ public class IpKeyTests
 {
     private static byte[] Bytes(string text) => Encoding.Latin1.GetBytes(text);
 
-    private static IpKey Parse(string text)
-    {
-        Assert.True(IpKey.TryParse(Bytes(text), out IpKey key), text);
-        return key;
-    }
+    private static IpKey Parse(string text) => AddressText.Key(text);
 
     private static string Format(IpKey key)
     {
