@@ -76,7 +76,8 @@ internal sealed class PidFile : IDisposable
     {
         if (_written && ReadPid(_path) == _pid)
         {
-            File.Delete(_path);
+            // At exit: a file that can no longer be removed must not turn a clean stop into a crash.
+            TryDelete(_path);
         }
         _written = false;
     }
@@ -89,7 +90,7 @@ internal sealed class PidFile : IDisposable
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            // Its directory is missing or not ours: nothing was written there either.
+            // Its directory is gone or not ours: there is nothing to clean up there.
         }
     }
 
