@@ -29,10 +29,13 @@ TEST_FLAGS := --nologo --logger "console;verbosity=normal"
 # SMTP server; apache2, mod_security and wrk, the real-Apache tests and the Apache bench's smoke
 # run; apr-util's headers, pkg-config and httxt2dbm (apache2-utils), the SDBM reader the blocklist
 # is checked against; groff, the manual pages rendered without warnings; systemd (systemd-analyze
-# verify), dpkg (dpkg-deb, start-stop-daemon) and logrotate, the packaging tests.
+# verify), dpkg (dpkg-deb, start-stop-daemon) and logrotate, the packaging tests; redis-server,
+# the shared reputation's tests; prometheus (promtool), the metrics check; chromium, the status
+# page rendered headless; nftables (nft), to read back the kernel set the daemon writes over
+# netlink; afl++, the fuzz targets' short runs.
 TEST_PACKAGES := groff-base file libc-bin debootstrap debian-archive-keyring gpgv python3-aiosmtpd \
 	apache2 apache2-utils libapache2-mod-security2 wrk gcc libc6-dev pkg-config libaprutil1-dev \
-	systemd dpkg logrotate
+	systemd dpkg logrotate redis-server prometheus chromium nftables afl++
 
 # Where make install puts things. The package uses PREFIX=/usr; the unit then goes to
 # /lib/systemd/system, where Debian 11 and older look (merged /usr or not).
