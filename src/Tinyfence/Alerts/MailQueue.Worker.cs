@@ -239,6 +239,7 @@ public sealed partial class MailQueue
 
                 if (failure.Kind == FailureKind.Permanent)
                 {
+                    Volatile.Write(ref _lastError, failure.Reason);
                     Forget(entry, countAsFailed: true);
                     _log.Error($"mail: dropped \"{subject}\": {failure.Reason}");
                 }
@@ -382,6 +383,7 @@ public sealed partial class MailQueue
 
     private void Retry(QueuedAlert entry, MailFailure failure)
     {
+        Volatile.Write(ref _lastError, failure.Reason);
         long now = _time.GetTimestamp();
         TimeSpan delay;
         int pending;

@@ -45,6 +45,7 @@ public sealed partial class MailQueue : IDisposable
     private long _sent;
     private long _dropped;
     private long _failed;
+    private string? _lastError;
     private int _droppedUnreported;
 
     public MailQueue(MailSettings settings, Logger log)
@@ -119,6 +120,9 @@ public sealed partial class MailQueue : IDisposable
 
     /// <summary>Alerts the server refused for good (a 5xx for the message, or for every recipient).</summary>
     public long Failed => Interlocked.Read(ref _failed);
+
+    /// <summary>Why the last attempt to send failed; null when none has failed.</summary>
+    public string? LastError => Volatile.Read(ref _lastError);
 
     /// <summary>Thread-safe, never blocks on the network and never throws; drops the oldest message when the queue is full.</summary>
     public void Enqueue(AlertMessage message)

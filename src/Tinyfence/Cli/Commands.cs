@@ -15,6 +15,7 @@ internal static class Commands
     private static readonly OptionSpec s_table = new("--table", "T", "a table name", "the score table");
     private static readonly OptionSpec s_runDirectory = new("--run-dir", "DIR", "a directory", "the daemon's run directory (default /run/tinyfence)");
     private static readonly OptionSpec s_socket = new("--socket", "PATH", "a socket path", "the daemon's socket (default RUN-DIR/tinyfence.sock)");
+    private static readonly OptionSpec s_timeout = new("--timeout", "SECONDS", "a number of seconds", "how long to wait for the daemon (default 5)");
 
     public static CommandSpec Run { get; } = new(
         "run",
@@ -87,10 +88,29 @@ internal static class Commands
             check, top, stats, ping, advance); exit 1 for an ERR reply, 69 when the
             daemon does not answer
             """,
-            [s_runDirectory, s_socket, new("--timeout", "SECONDS", "a number of seconds", "how long to wait for the daemon (default 5)")],
+            [s_runDirectory, s_socket, s_timeout],
             Operands: "REQUEST",
             InheritedSignals.Adapter,
             ScoreCommand.Run),
+        new(
+            "status",
+            "[--json] [--run-dir DIR | --socket PATH] [--timeout SECONDS]",
+            """
+            what the daemon is doing: each rule's state, last firing and command,
+            the readings; the tables; the mail queue. --json: the documented JSON
+            """,
+            [OptionSpec.Flag("--json", "print the status as JSON (the shape the README documents)"), s_runDirectory, s_socket, s_timeout],
+            Operands: null,
+            InheritedSignals.Adapter,
+            StatusCommand.Run),
+        new(
+            "metrics",
+            "[--run-dir DIR | --socket PATH] [--timeout SECONDS]",
+            "the daemon's metrics in the Prometheus text format",
+            [s_runDirectory, s_socket, s_timeout],
+            Operands: null,
+            InheritedSignals.Adapter,
+            MetricsCommand.Run),
         new(
             "map",
             "--table T [--op check|get|hit] [--fallback TEXT] [--hit-blocked N] [--points N] [--run-dir DIR] [--socket PATH]",

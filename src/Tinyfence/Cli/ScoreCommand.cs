@@ -30,7 +30,7 @@ internal static class ScoreCommand
             return ExitCodes.Failure;
         }
 
-        bool untilEnd = parsed.Verb is Verb.Top or Verb.Stats;
+        bool untilEnd = parsed.Verb is Verb.Top or Verb.Stats or Verb.Status or Verb.Metrics;
         var timeout = TimeSpan.FromSeconds(options.Number("--timeout", 5, 1, 3600));
         try
         {

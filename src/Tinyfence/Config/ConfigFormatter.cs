@@ -20,6 +20,11 @@ public static class ConfigFormatter
                 .Append("set state-dir ").Append(Token.Quote(s.StateDirectory, '"')).Append('\n');
         }
 
+        if (s.MetricsFile is { } metricsFile)
+        {
+            text.Append("set metrics-file ").Append(Token.Quote(metricsFile, '"')).Append(" every ").Append(DurationSyntax.Format(s.MetricsEvery)).Append('\n');
+        }
+
         foreach (TableSection table in config.Tables)
         {
             text.Append('\n').Append(FormatTable(table));

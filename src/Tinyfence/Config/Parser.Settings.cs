@@ -5,7 +5,7 @@ namespace Tinyfence.Config;
 public sealed partial class Parser
 {
     // 'command-timeout' is another name for 'timeout'.
-    private static readonly string[] s_settingNames = ["step", "timeout", "command-timeout", "kill-grace", "log", "log-level", "run-dir", "state-dir"];
+    private static readonly string[] s_settingNames = ["step", "timeout", "command-timeout", "kill-grace", "log", "log-level", "run-dir", "state-dir", "metrics-file"];
 
     // set step 10s | set timeout 5m | set kill-grace 5s | set log syslog local3 | set log-level debug | set run-dir "/run/tf"
     private Setting ParseSetting()
@@ -49,6 +49,9 @@ public sealed partial class Parser
                 string runDirectory = TakeDirectory(after);
                 apply = s => s with { RunDirectory = runDirectory };
                 break;
+            case "metrics-file":
+                apply = ParseMetricsFile(after);
+                break;
             default:
                 string stateDirectory = TakeDirectory(after);
                 apply = s => s with { StateDirectory = stateDirectory };
@@ -56,6 +59,26 @@ public sealed partial class Parser
         }
 
         return new Setting(key, nameToken.Location, apply);
+    }
+
+    // set metrics-file "/var/lib/prometheus/node-exporter/tinyfence.prom" [every 15s]
+    private Func<Settings, Settings> ParseMetricsFile(string after)
+    {
+        Token token = Take();
+        if (token.Kind != TokenKind.String || !token.Text.StartsWith('/') || token.Text.EndsWith('/'))
+        {
+            throw Expected($"a quoted absolute file name {after}", token);
+        }
+
+        string path = token.Text;
+        TimeSpan every = Settings.DefaultMetricsEvery;
+        if (Current.IsWord("every"))
+        {
+            Take();
+            every = ParseDuration("after 'every'", positive: true);
+        }
+
+        return s => s with { MetricsFile = path, MetricsEvery = every };
     }
 
     // set log stderr | set log syslog [FACILITY]; a word that begins a statement is never the facility.

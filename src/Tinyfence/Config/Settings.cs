@@ -27,6 +27,14 @@ public sealed record Settings
     /// <summary>Where the tables' snapshots live: must survive a reboot.</summary>
     public string StateDirectory { get; init; } = RunLayout.DefaultStateDirectory;
 
+    public static readonly TimeSpan DefaultMetricsEvery = TimeSpan.FromSeconds(15);
+
+    /// <summary>Where the daemon writes its Prometheus metrics (node_exporter's textfile collector); null: nowhere.</summary>
+    public string? MetricsFile { get; init; }
+
+    /// <summary>How often the metrics file is rewritten.</summary>
+    public TimeSpan MetricsEvery { get; init; } = DefaultMetricsEvery;
+
     /// <summary>The files in those directories, named as the adapters name them.</summary>
     public RunLayout Layout => new(RunDirectory, StateDirectory);
 }

@@ -6,6 +6,7 @@ using Tinyfence.Logging;
 using Tinyfence.Proc;
 using Tinyfence.Rules;
 using Tinyfence.Scoring;
+using Tinyfence.Status;
 
 namespace Tinyfence.Hosting;
 
@@ -23,6 +24,8 @@ public sealed class Daemon : IDisposable
     private readonly bool _testClock;
     private readonly ProcReader _reader;
     private readonly ManualResetEventSlim _wake = new(false);
+    private readonly StatusBoard _status = new();
+    private MetricsFile? _metricsFile;
     private SignalListener? _signals;
     private CommandRunner? _commands;
     private MailAlerts? _mail;
@@ -64,10 +67,11 @@ public sealed class Daemon : IDisposable
 
         LogSetup.Apply(_log, config.Settings, _forceSyslog);
 
-        // The tables are served by the daemon only: one check (--once) leaves them alone.
-        if (handleSignals && config.Tables.Count > 0)
+        // The tables are served by the daemon only: one check (--once) leaves them alone. A
+        // server section alone serves STATUS and METRICS.
+        if (handleSignals && (config.Tables.Count > 0 || config.Server is not null))
         {
-            _scores = new ScoreService(_log, _testClock);
+            _scores = new ScoreService(_log, _testClock, _status);
             if (!_scores.Apply(config))
             {
                 _notifier?.NotStarted("the score tables could not be set up (see the log)");
@@ -79,6 +83,7 @@ public sealed class Daemon : IDisposable
 
         _commands = new CommandRunner(_log, set.Settings.KillGrace);
         _engine = new RuleEngine(set, _reader, _log, _commands, carried: null, _wake.Set, _dryRun, UpdateMail(set.Mail));
+        UpdateStatus(set);
         _log.Notice($"tinyfence {VersionInfo.Version} started: {set.Rules.Length} rules from {_source.Describe()}, reading {_reader.Root}");
         return true;
     }
@@ -130,6 +135,8 @@ public sealed class Daemon : IDisposable
             long now = Environment.TickCount64;
             long nextDue = _paused ? long.MaxValue : _engine!.Tick(now);
             nextDue = Math.Min(nextDue, _scores?.Upkeep(now) ?? long.MaxValue);
+            _status.Refresh(_engine!, _mail?.Queue, _paused);
+            nextDue = Math.Min(nextDue, _metricsFile?.WriteIfDue(now) ?? long.MaxValue);
 
             // Last, after the sweep that counts blocked addresses. The watchdog is fed by the loop
             // itself, not by a timer thread, on purpose: a loop that stops turning stops feeding it.
@@ -158,6 +165,7 @@ public sealed class Daemon : IDisposable
         _signals?.Dispose();
         _commands?.Dispose();
         _mail?.Queue.Dispose();
+        _status.Dispose();
         _reader.Dispose();
         _notifier?.Dispose();
         _wake.Dispose();
@@ -184,6 +192,22 @@ public sealed class Daemon : IDisposable
         }
 
         return _mail;
+    }
+
+    // The status takes the new shape; the metrics file is rewritten at once when its path or
+    // interval changed, and left where it is when the setting goes.
+    private void UpdateStatus(RuleSet set)
+    {
+        _status.Configure(set, _source.Files, _scores);
+        Settings settings = set.Settings;
+        if (settings.MetricsFile is null)
+        {
+            _metricsFile = null;
+        }
+        else if (_metricsFile is null || _metricsFile.Path != settings.MetricsFile || _metricsFile.Every != settings.MetricsEvery)
+        {
+            _metricsFile = new MetricsFile(settings.MetricsFile, settings.MetricsEvery, _status, _log);
+        }
     }
 
     private void FlushMail()
@@ -241,9 +265,9 @@ public sealed class Daemon : IDisposable
         }
 
         ReloadOutcome outcome = ReloadOutcome.Applied;
-        if (config.Tables.Count > 0 || _scores is not null)
+        if (config.Tables.Count > 0 || config.Server is not null || _scores is not null)
         {
-            _scores ??= new ScoreService(_log, _testClock);
+            _scores ??= new ScoreService(_log, _testClock, _status);
             if (!_scores.Apply(config))
             {
                 _log.Error("reload: the score tables could not all be set up; those that could were");
@@ -258,6 +282,7 @@ public sealed class Daemon : IDisposable
         LogSetup.Apply(_log, set.Settings, _forceSyslog);
         _commands!.KillGrace = set.Settings.KillGrace;
         _engine = new RuleEngine(set, _reader, _log, _commands, states, _wake.Set, _dryRun, UpdateMail(set.Mail));
+        UpdateStatus(set);
         old.RuleSet.Dispose();
         _log.Notice($"reloaded: {set.Rules.Length} rules, {kept} kept their state");
         return outcome;

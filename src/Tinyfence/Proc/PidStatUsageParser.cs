@@ -23,6 +23,20 @@ public static class PidStatUsageParser
         int open = text.IndexOf((byte)'(');
         int close = text.LastIndexOf((byte)')');
         name = Encoding.UTF8.GetString(text[(open + 1)..close]);
+        return TryParseFigures(text, out processGroup, out cpuTicks, out rssPages);
+    }
+
+    /// <summary>The figures alone, without the name: allocates nothing (the daemon's own metrics read it).</summary>
+    public static bool TryParseFigures(ReadOnlySpan<byte> text, out int processGroup, out ulong cpuTicks, out long rssPages)
+    {
+        processGroup = 0;
+        cpuTicks = 0;
+        rssPages = 0;
+        int close = text.LastIndexOf((byte)')');
+        if (close < 0 || close + 2 > text.Length)
+        {
+            return false;
+        }
 
         // After ") " the fields are separated by single spaces, starting with field 3.
         ReadOnlySpan<byte> rest = text[(close + 2)..];

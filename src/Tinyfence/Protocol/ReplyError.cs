@@ -14,6 +14,7 @@ public enum ReplyError
     LineTooLong,
     TooManyClients,
     NotAllowed,
+    NoStatus,
 
     /// <summary>An <c>ERR</c> line this client does not know (a newer daemon).</summary>
     Other,

@@ -22,6 +22,8 @@ public static class ReplyText
 
     public static ReadOnlySpan<byte> ErrClockFixed => "ERR clock is fixed (the daemon was not started with --test-clock)\n"u8;
 
+    public static ReadOnlySpan<byte> ErrNoStatus => "ERR no status here (only the daemon answers STATUS and METRICS)\n"u8;
+
     /// <summary>Sent by the server for a line over the limit; the rest of that line is discarded.</summary>
     public static ReadOnlySpan<byte> ErrLineTooLong => "ERR line too long\n"u8;
 
@@ -43,6 +45,7 @@ public static class ReplyText
         ReplyError.LineTooLong => ErrLineTooLong,
         ReplyError.TooManyClients => ErrTooManyClients,
         ReplyError.NotAllowed => ErrNotAllowed,
+        ReplyError.NoStatus => ErrNoStatus,
         _ => throw new ArgumentOutOfRangeException(nameof(error), error, "has no fixed line"),
     };
 }

@@ -12,25 +12,65 @@ public sealed class RequestDispatcher : ILineHandler
 {
     private readonly Lock _topLock = new();
     private readonly StoredScore[] _top = new StoredScore[RequestParser.MaxTopCount];
+    // Counted per verb for the metrics; the last slot counts lines whose verb is unknown.
+    private static readonly int s_verbSlots = Enum.GetValues<Verb>().Length + 1;
+
     private readonly bool _clockAdjustable;
+    private readonly IStatusSource? _status;
+    private readonly long[] _requests = new long[s_verbSlots];
+    private readonly long[] _errors = new long[s_verbSlots];
     private volatile TableEntryName[] _tables = [];
     private long _quietErrors;
 
     /// <param name="clockAdjustable">Accept ADVANCE (the daemon's --test-clock).</param>
-    public RequestDispatcher(bool clockAdjustable = false) => _clockAdjustable = clockAdjustable;
+    /// <param name="status">What answers STATUS and METRICS; without one they get <c>ERR no status here</c>.</param>
+    public RequestDispatcher(bool clockAdjustable = false, IStatusSource? status = null)
+    {
+        _clockAdjustable = clockAdjustable;
+        _status = status;
+    }
 
     /// <summary>Writes refused in quiet mode (nobody saw their error).</summary>
     public long QuietErrors => Interlocked.Read(ref _quietErrors);
 
+    /// <summary>Requests of <paramref name="verb"/> so far; null: lines with no known verb.</summary>
+    public long Requests(Verb? verb) => Interlocked.Read(ref _requests[Slot(verb)]);
+
+    /// <summary>Requests of <paramref name="verb"/> answered (or, in quiet mode, refused) with an error.</summary>
+    public long Errors(Verb? verb) => Interlocked.Read(ref _errors[Slot(verb)]);
+
+    /// <summary>HIT requests a table has taken since the daemon started.</summary>
+    public long HitsOf(string table)
+    {
+        foreach (TableEntryName entry in _tables)
+        {
+            if (entry.Table.Spec.Name == table)
+            {
+                return Interlocked.Read(ref entry.Hits);
+            }
+        }
+
+        return 0;
+    }
+
     /// <summary>Serves these tables from now on (a reload); requests in flight finish on the old ones.</summary>
-    public void UseTables(IReadOnlyList<ScoreTable> tables) =>
-        _tables = [.. tables.Select(t => new TableEntryName(Encoding.ASCII.GetBytes(t.Spec.Name), t))];
+    public void UseTables(IReadOnlyList<ScoreTable> tables)
+    {
+        TableEntryName[] old = _tables;
+        _tables = [.. tables.Select(t => new TableEntryName(Encoding.ASCII.GetBytes(t.Spec.Name), t)
+        {
+            // A reload keeps the count going: a counter that restarts reads as a restart.
+            Hits = Array.Find(old, o => o.Table.Spec.Name == t.Spec.Name)?.Hits ?? 0,
+        })];
+    }
 
     public void Handle(ReadOnlySpan<byte> line, IBufferWriter<byte> reply, ref SessionState session)
     {
         ParseStatus status = RequestParser.TryParse(line, out Request request);
+        Verb? counted = status == ParseStatus.UnknownCommand ? null : request.Verb;
+        Interlocked.Increment(ref _requests[Slot(counted)]);
         bool silent = session.Quiet && request.Verb is Verb.Hit or Verb.Set or Verb.Del;
-        ScoreTable? table = null;
+        TableEntryName? table = null;
         if (status == ParseStatus.Ok && !request.Table.IsEmpty)
         {
             table = Find(request.Table);
@@ -39,6 +79,7 @@ public sealed class RequestDispatcher : ILineHandler
 
         if (status != ParseStatus.Ok)
         {
+            Interlocked.Increment(ref _errors[Slot(counted)]);
             if (silent)
             {
                 Interlocked.Increment(ref _quietErrors);
@@ -66,11 +107,43 @@ public sealed class RequestDispatcher : ILineHandler
             case Verb.Advance:
                 Advance(request.Number, reply);
                 break;
+            case Verb.Status or Verb.Metrics:
+                WriteStatus(request.Verb, reply);
+                break;
             default:
-                HandleTableVerb(in request, table!, reply, silent);
+                if (request.Verb == Verb.Hit)
+                {
+                    Interlocked.Increment(ref table!.Hits);
+                }
+
+                HandleTableVerb(in request, table!.Table, reply, silent);
                 break;
         }
     }
+
+    private void WriteStatus(Verb verb, IBufferWriter<byte> reply)
+    {
+        if (_status is null)
+        {
+            Interlocked.Increment(ref _errors[Slot(verb)]);
+            ReplyWriter.Write(reply, ReplyText.ErrNoStatus);
+            return;
+        }
+
+        if (verb == Verb.Status)
+        {
+            _status.WriteJson(reply);
+            ReplyWriter.Write(reply, "\n"u8);
+        }
+        else
+        {
+            _status.WriteMetrics(reply);
+        }
+
+        ReplyWriter.End(reply);
+    }
+
+    private static int Slot(Verb? verb) => verb is { } known ? (int)known : s_verbSlots - 1;
 
     private void HandleTableVerb(in Request request, ScoreTable table, IBufferWriter<byte> reply, bool silent)
     {
@@ -144,6 +217,7 @@ public sealed class RequestDispatcher : ILineHandler
     {
         if (!_clockAdjustable)
         {
+            Interlocked.Increment(ref _errors[Slot(Verb.Advance)]);
             ReplyWriter.Write(reply, ReplyText.ErrClockFixed);
             return;
         }
@@ -156,18 +230,25 @@ public sealed class RequestDispatcher : ILineHandler
         ReplyWriter.Write(reply, ReplyText.Ok);
     }
 
-    private ScoreTable? Find(ReadOnlySpan<byte> name)
+    private TableEntryName? Find(ReadOnlySpan<byte> name)
     {
         foreach (TableEntryName entry in _tables)
         {
             if (name.SequenceEqual(entry.Name))
             {
-                return entry.Table;
+                return entry;
             }
         }
 
         return null;
     }
 
-    private sealed record TableEntryName(byte[] Name, ScoreTable Table);
+    private sealed class TableEntryName(byte[] name, ScoreTable table)
+    {
+        public long Hits;
+
+        public byte[] Name { get; } = name;
+
+        public ScoreTable Table { get; } = table;
+    }
 }

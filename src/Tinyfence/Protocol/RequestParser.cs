@@ -27,6 +27,9 @@ public static class RequestParser
     private const ulong WordCheck = 'c' | ('h' << 8) | ('e' << 16) | ((ulong)'c' << 24) | ((ulong)'k' << 32);
     private const ulong WordStats = 's' | ('t' << 8) | ('a' << 16) | ((ulong)'t' << 24) | ((ulong)'s' << 32);
     private const ulong WordQuiet = 'q' | ('u' << 8) | ('i' << 16) | ((ulong)'e' << 24) | ((ulong)'t' << 32);
+    private const ulong WordStatus = 's' | ('t' << 8) | ('a' << 16) | ((ulong)'t' << 24) | ((ulong)'u' << 32) | ((ulong)'s' << 40);
+    private const ulong WordMetrics = 'm' | ('e' << 8) | ('t' << 16) | ((ulong)'r' << 24) | ((ulong)'i' << 32)
+        | ((ulong)'c' << 40) | ((ulong)'s' << 48);
     private const ulong WordAdvance = 'a' | ('d' << 8) | ('v' << 16) | ((ulong)'a' << 24) | ((ulong)'n' << 32)
         | ((ulong)'c' << 40) | ((ulong)'e' << 48);
 
@@ -52,7 +55,7 @@ public static class RequestParser
         int arguments = tokenCount - 1;
         bool countOk = verb switch
         {
-            Verb.Ping or Verb.Stats or Verb.Quiet => arguments == 0,
+            Verb.Ping or Verb.Stats or Verb.Quiet or Verb.Status or Verb.Metrics => arguments == 0,
             Verb.Advance => arguments == 1,
             Verb.Get or Verb.Del or Verb.Check or Verb.Top => arguments == 2,
             Verb.Hit => arguments is 2 or 3,
@@ -216,6 +219,8 @@ public static class RequestParser
             case WordStats: verb = Verb.Stats; return true;
             case WordQuiet: verb = Verb.Quiet; return true;
             case WordAdvance: verb = Verb.Advance; return true;
+            case WordStatus: verb = Verb.Status; return true;
+            case WordMetrics: verb = Verb.Metrics; return true;
             default: return false;
         }
     }

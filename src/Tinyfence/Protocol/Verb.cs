@@ -35,4 +35,10 @@ public enum Verb
     /// with <c>--test-clock</c> accepts it (tests of decay); others answer <c>ERR clock is fixed</c>.
     /// </summary>
     Advance,
+
+    /// <summary><c>STATUS</c> → the daemon's status as indented JSON lines, then <c>END</c>.</summary>
+    Status,
+
+    /// <summary><c>METRICS</c> → the Prometheus text exposition, then <c>END</c>.</summary>
+    Metrics,
 }

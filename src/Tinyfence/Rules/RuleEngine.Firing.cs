@@ -44,10 +44,12 @@ public sealed partial class RuleEngine
         if (recovering)
         {
             state.RecoveredCount++;
+            state.LastRecoveredUtc = state.LastCheckUtc;
         }
         else
         {
             state.FiredCount++;
+            state.LastFiredUtc = state.LastCheckUtc;
         }
 
         ReadingDisplay[] displays = recovering ? rule.RecoveryReadings : rule.TriggerReadings;
@@ -108,7 +110,7 @@ public sealed partial class RuleEngine
 
         MailAlerts? mail = _mail;
         state.CommandStarted();
-        _commands.Start(new CommandRequest(rule.Name, command, _set.Settings.CommandTimeout, environment), result =>
+        state.CommandPid = _commands.Start(new CommandRequest(rule.Name, command, _set.Settings.CommandTimeout, environment), result =>
         {
             state.CommandExited(result);
             if (alert is not null)
@@ -117,6 +119,6 @@ public sealed partial class RuleEngine
             }
 
             _onCommandExit?.Invoke();
-        });
+        }).Pid;
     }
 }

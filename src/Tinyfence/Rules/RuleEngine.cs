@@ -74,6 +74,12 @@ public sealed partial class RuleEngine
         }
     }
 
+    /// <summary>The state of <see cref="RuleSet.Rules"/>[<paramref name="index"/>] (the status report reads them after a tick).</summary>
+    public RuleState StateAt(int index) => _states[index];
+
+    /// <summary>The figures of the last checks: each slot holds what the last check that read it read.</summary>
+    public Readings Readings => _readings;
+
     public RuleState StateOf(string ruleName) => _states[Array.FindIndex(_set.Rules, r => r.Name == ruleName)];
 
     public bool UsesCpu => _set.Cpu is not null;
@@ -105,6 +111,7 @@ public sealed partial class RuleEngine
             {
                 state.NextDueMs = nowMs + rule.StepMs;
                 state.LastCheckMs = nowMs;
+                state.LastCheckUtc = DateTime.UtcNow;
                 Check(rule, state, nowMs);
             }
 

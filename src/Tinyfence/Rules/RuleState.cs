@@ -11,6 +11,8 @@ public sealed class RuleState
 {
     private volatile bool _commandRunning;
     private volatile bool _commandFinished;
+    private long _commandRuns;
+    private long _commandFailures;
 
     public RulePhase Phase { get; set; }
 
@@ -33,10 +35,26 @@ public sealed class RuleState
 
     public long RecoveredCount { get; set; }
 
+    /// <summary>Wall-clock times for the status report (the engine's own clock is monotonic).</summary>
+    public DateTime? LastCheckUtc { get; set; }
+
+    /// <summary>The <see cref="LastCheckUtc"/> of the check that last fired: equal to it, the rule fired at its last check.</summary>
+    public DateTime? LastFiredUtc { get; set; }
+
+    public DateTime? LastRecoveredUtc { get; set; }
+
+    /// <summary>The running command's shell, for the status report; 0 before the first command.</summary>
+    public int CommandPid { get; set; }
+
     /// <summary>While the rule's own command runs the rule is not checked (sysfence semantics).</summary>
     public bool CommandRunning => _commandRunning;
 
     public CommandResult? LastCommand { get; private set; }
+
+    /// <summary>Commands this rule has run (ended), and those that did not exit with status 0.</summary>
+    public long CommandRuns => Interlocked.Read(ref _commandRuns);
+
+    public long CommandFailures => Interlocked.Read(ref _commandFailures);
 
     internal void CommandStarted()
     {
@@ -48,6 +66,12 @@ public sealed class RuleState
     internal void CommandExited(CommandResult result)
     {
         LastCommand = result;
+        Interlocked.Increment(ref _commandRuns);
+        if (!result.Succeeded)
+        {
+            Interlocked.Increment(ref _commandFailures);
+        }
+
         _commandFinished = true;
         _commandRunning = false;
     }

@@ -31,6 +31,9 @@ internal sealed class HostedTable(ScoreTable table, TableSection section, string
     /// <summary>The first save is one interval after the table is made: what it holds then was just loaded or carried over.</summary>
     public long NextSnapshotMs { get; set; } = Environment.TickCount64 + (long)(section.SnapshotEvery ?? TimeSpan.Zero).TotalMilliseconds;
 
+    /// <summary>When the snapshot was last saved by this daemon; null before the first save.</summary>
+    public DateTime? LastSnapshotUtc { get; private set; }
+
     /// <summary>Saves the snapshot, if the table has one; a failure is logged and the table goes on in memory.</summary>
     public void SaveSnapshot()
     {
@@ -42,6 +45,7 @@ internal sealed class HostedTable(ScoreTable table, TableSection section, string
         try
         {
             TableSnapshot.Save(Table, SnapshotPath);
+            LastSnapshotUtc = DateTime.UtcNow;
             if (_snapshotFailing)
             {
                 log.Notice($"table \"{Section.Name}\": snapshot saved again to {SnapshotPath}");

@@ -20,16 +20,26 @@ internal sealed class ScoreService : ITableFigures, IDisposable
     private readonly UpkeepSchedule _upkeep;
     private bool _stopped;
 
-    public ScoreService(Logger log, bool testClock)
+    /// <param name="status">What answers STATUS and METRICS on the socket.</param>
+    public ScoreService(Logger log, bool testClock, IStatusSource? status = null)
     {
         _log = log;
-        _dispatcher = new RequestDispatcher(clockAdjustable: testClock);
+        _dispatcher = new RequestDispatcher(clockAdjustable: testClock, status);
         _tables = new TableHost(log);
         _server = new ServerHost(_dispatcher, log);
         _upkeep = new UpkeepSchedule(_tables);
     }
 
     public IReadOnlyList<ScoreTable> Tables => _tables.Tables;
+
+    /// <summary>The tables with their files, for the status report.</summary>
+    public IReadOnlyList<HostedTable> Hosted => _tables.Hosted;
+
+    /// <summary>The requests answered so far, by verb, for the metrics.</summary>
+    public RequestDispatcher Requests => _dispatcher;
+
+    /// <summary>Connections open on the socket now.</summary>
+    public int ClientCount => _server.ClientCount;
 
     /// <summary>
     /// Brings tables and server in line with the config: at start, and on every reload. A table
@@ -41,7 +51,7 @@ internal sealed class ScoreService : ITableFigures, IDisposable
     {
         try
         {
-            if (config.Tables.Count > 0)
+            if (config.Tables.Count > 0 || config.Server is not null)
             {
                 TableHost.EnsureDirectories(config.Settings);
             }

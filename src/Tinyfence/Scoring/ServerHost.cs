@@ -84,6 +84,8 @@ internal sealed class ServerHost(RequestDispatcher dispatcher, Logger log)
         return true;
     }
 
+    public int ClientCount => _server?.ClientCount ?? 0;
+
     public void Stop()
     {
         _server?.StopAsync().GetAwaiter().GetResult();
