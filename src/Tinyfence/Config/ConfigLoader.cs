@@ -88,11 +88,6 @@ public sealed class ConfigLoader
             _diagnostics.Error(where, $"the socket path {_settings.Layout.SocketPath} is longer than the 107 bytes a Unix socket path may have: choose a shorter run-dir, or give server {{ socket \"PATH\" }}");
         }
 
-        if (_server is not null && _tables.Count == 0)
-        {
-            _diagnostics.Warning(_server.Location, "a server section without any table: the socket will answer PING and STATS only");
-        }
-
         return _diagnostics.HasErrors ? null : new TinyfenceConfig(_settings, _rules, _files)
         {
             Mail = _mail,

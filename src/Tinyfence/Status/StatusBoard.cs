@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using Tinyfence.Actions;
 using Tinyfence.Alerts;
@@ -21,7 +22,7 @@ internal sealed class StatusBoard : IStatusSource, IDisposable
     private readonly Lock _lock = new();
     private readonly StatusReport _report = new();
     private readonly long _startedMs = Environment.TickCount64;
-    private readonly Utf8JsonWriter _json = new(Stream.Null, new JsonWriterOptions { Indented = true });
+    private readonly Utf8JsonWriter _json = new(Stream.Null, new JsonWriterOptions { Indented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
     private readonly ProcessFigures _process = new();
     private RuleSet? _rules;
     private int[][] _ruleSlots = [];

@@ -182,8 +182,10 @@ public class ParserTests
     [InlineData("set", "1:4: expected a setting name after 'set'")]
     [InlineData("set step\nrule 'a' { la1 > 1 } log", "2:1: expected a positive duration such as 30, 30s, 500ms, 5m, 2h or 1d after 'set step', found 'rule'")]
     [InlineData("set\nrule 'a' { la1 > 1 } log", "2:1: expected a setting name after 'set'")]
-    [InlineData("set stepp 5", "1:5: expected a setting name after 'set' (step, timeout, command-timeout, kill-grace, log, log-level, run-dir, state-dir), found 'stepp' (did you mean 'step'?)")]
-    [InlineData("set foo\nrule 'a' { la1 > 1 } log", "1:5: expected a setting name after 'set' (step, timeout, command-timeout, kill-grace, log, log-level, run-dir, state-dir), found 'foo'")]
+    [InlineData("set metrics-file \"tinyfence.prom\"", "1:18: expected a quoted absolute file name after 'set metrics-file', found")]
+    [InlineData("set metrics-file \"/x.prom\" every 0s", "1:34: expected a positive")]
+    [InlineData("set stepp 5", "1:5: expected a setting name after 'set' (step, timeout, command-timeout, kill-grace, log, log-level, run-dir, state-dir, metrics-file), found 'stepp' (did you mean 'step'?)")]
+    [InlineData("set foo\nrule 'a' { la1 > 1 } log", "1:5: expected a setting name after 'set' (step, timeout, command-timeout, kill-grace, log, log-level, run-dir, state-dir, metrics-file), found 'foo'")]
     [InlineData("set step fast", "1:10: expected a positive duration such as 30, 30s, 500ms, 5m, 2h or 1d after 'set step', found 'fast'")]
     [InlineData("set command-timeout 0", "1:21: expected a positive duration such as 30, 30s, 500ms, 5m, 2h or 1d after 'set command-timeout', found '0'")]
     [InlineData("set kill-grace soon", "1:16: expected a duration such as 30, 30s, 500ms, 5m, 2h or 1d after 'set kill-grace', found 'soon'")]
@@ -218,6 +220,8 @@ public class ParserTests
     [InlineData("set log syslog", "set log syslog daemon")]
     [InlineData("SET LOG SYSLOG LOCAL3", "set log syslog local3")]
     [InlineData("set log-level \"debug\"", "set log-level debug")]
+    [InlineData("set metrics-file \"/var/lib/node/tinyfence.prom\"", "set metrics-file \"/var/lib/node/tinyfence.prom\" every 15s")]
+    [InlineData("set metrics-file \"/t.prom\" every 1m", "set metrics-file \"/t.prom\" every 1m")]
     public void SettingsParseToTheirValues(string setting, string printed)
     {
         TinyfenceConfig config = TestConfig.LoadValid(setting + "\nrule 'a' { la1 > 1 } log");
