@@ -5,15 +5,15 @@ using Tinyfence.Protocol;
 namespace Tinyfence.Cli;
 
 /// <summary>
-/// Asks the daemon for a multi-line report (STATUS, METRICS) over its socket and hands over the
-/// lines before the closing <c>END</c>: what <c>tinyfence status</c> and <c>tinyfence metrics</c>
-/// share. Exit 0; 1 for an <c>ERR</c> reply; 69 when the daemon does not answer.
+/// One request to the daemon over its socket, its reply lines written out: one line, or every line
+/// before the closing <c>END</c> of a multi-line reply (TOP, STATS, STATUS, METRICS). What
+/// <c>tinyfence score</c>, <c>status</c> and <c>metrics</c> share. Exit 0; 1 for an <c>ERR</c>
+/// reply; 69 when the daemon does not answer.
 /// </summary>
 internal static class DaemonReport
 {
-    public static int Fetch(Arguments options, string command, ReadOnlySpan<byte> request, TextWriter error, out List<string> lines)
+    public static int Exchange(Arguments options, string command, ReadOnlySpan<byte> request, bool untilEnd, TextWriter output, TextWriter error)
     {
-        lines = [];
         var timeout = TimeSpan.FromSeconds(options.Number("--timeout", 5, 1, 3600));
         try
         {
@@ -27,20 +27,24 @@ internal static class DaemonReport
                     return ExitCodes.Failure;
                 }
 
-                if (reply.IsEnd)
+                if (untilEnd && reply.IsEnd)
                 {
                     return ExitCodes.Ok;
                 }
 
-                lines.Add(reply.Text);
+                output.WriteLine(reply.Text);
+                if (!untilEnd)
+                {
+                    return ExitCodes.Ok;
+                }
             }
 
-            error.WriteLine($"tinyfence {command}: {options.SocketPath} closed the connection before the end of the report");
+            error.WriteLine($"tinyfence {command}: {options.SocketPath} closed the connection without a whole answer");
             return ExitCodes.Unavailable;
         }
         catch (Exception e) when (e is SocketException or IOException)
         {
-            error.WriteLine($"tinyfence {command}: no answer from {options.SocketPath}: {e.Message} (is the daemon running with a server section or a table?)");
+            error.WriteLine($"tinyfence {command}: no answer from {options.SocketPath}: {e.Message}");
             return ExitCodes.Unavailable;
         }
     }

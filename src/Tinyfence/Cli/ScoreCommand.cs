@@ -1,5 +1,3 @@
-using System.Net.Sockets;
-using Tinyfence.Adapters;
 using Tinyfence.Protocol;
 
 namespace Tinyfence.Cli;
@@ -31,38 +29,6 @@ internal static class ScoreCommand
         }
 
         bool untilEnd = parsed.Verb is Verb.Top or Verb.Stats or Verb.Status or Verb.Metrics;
-        var timeout = TimeSpan.FromSeconds(options.Number("--timeout", 5, 1, 3600));
-        try
-        {
-            using var connection = ScoreConnection.Open(options.SocketPath, timeout);
-            connection.Send(request);
-            while (connection.ReadReply() is { } reply)
-            {
-                if (reply.IsError)
-                {
-                    error.WriteLine($"tinyfence score: {reply.Text}");
-                    return ExitCodes.Failure;
-                }
-
-                if (untilEnd && reply.IsEnd)
-                {
-                    return ExitCodes.Ok;
-                }
-
-                output.WriteLine(reply.Text);
-                if (!untilEnd)
-                {
-                    return ExitCodes.Ok;
-                }
-            }
-
-            error.WriteLine($"tinyfence score: {options.SocketPath} closed the connection without an answer");
-            return ExitCodes.Unavailable;
-        }
-        catch (Exception e) when (e is SocketException or IOException)
-        {
-            error.WriteLine($"tinyfence score: no answer from {options.SocketPath}: {e.Message}");
-            return ExitCodes.Unavailable;
-        }
+        return DaemonReport.Exchange(options, "score", request, untilEnd, output, error);
     }
 }

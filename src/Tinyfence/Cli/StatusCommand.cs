@@ -13,20 +13,19 @@ internal static class StatusCommand
 {
     public static int Run(Arguments options, TextWriter output, TextWriter error)
     {
-        int status = DaemonReport.Fetch(options, "status", "STATUS\n"u8, error, out List<string> lines);
+        if (options.Has("--json"))
+        {
+            return DaemonReport.Exchange(options, "status", "STATUS\n"u8, untilEnd: true, output, error);
+        }
+
+        var json = new StringWriter();
+        int status = DaemonReport.Exchange(options, "status", "STATUS\n"u8, untilEnd: true, json, error);
         if (status != ExitCodes.Ok)
         {
             return status;
         }
 
-        string json = string.Join('\n', lines);
-        if (options.Has("--json"))
-        {
-            output.WriteLine(json);
-            return ExitCodes.Ok;
-        }
-
-        using JsonDocument document = JsonDocument.Parse(json);
+        using JsonDocument document = JsonDocument.Parse(json.ToString());
         output.Write(Describe(document.RootElement));
         return ExitCodes.Ok;
     }

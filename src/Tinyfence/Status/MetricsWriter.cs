@@ -103,18 +103,8 @@ internal static class MetricsWriter
             }
         }
 
-        text.Family("tinyfence_rule_firings_total"u8, "counter"u8, "Times each rule fired (ran its actions)."u8);
-        foreach (RuleStatus rule in rules)
-        {
-            text.Sample("tinyfence_rule_firings_total"u8, "rule"u8, rule.Name, rule.Fired);
-        }
-
-        text.Family("tinyfence_rule_recoveries_total"u8, "counter"u8, "Times each latched rule recovered."u8);
-        foreach (RuleStatus rule in rules)
-        {
-            text.Sample("tinyfence_rule_recoveries_total"u8, "rule"u8, rule.Name, rule.Recovered);
-        }
-
+        RuleFamily(text, rules, "tinyfence_rule_firings_total"u8, "counter"u8, "Times each rule fired (ran its actions)."u8, static r => r.Fired);
+        RuleFamily(text, rules, "tinyfence_rule_recoveries_total"u8, "counter"u8, "Times each latched rule recovered."u8, static r => r.Recovered);
         text.Family("tinyfence_rule_last_fired_timestamp_seconds"u8, "gauge"u8, "When each rule that fired last fired, Unix time."u8);
         foreach (RuleStatus rule in rules)
         {
@@ -124,22 +114,27 @@ internal static class MetricsWriter
             }
         }
 
-        text.Family("tinyfence_rule_command_running"u8, "gauge"u8, "1 while the rule's command runs."u8);
-        foreach (RuleStatus rule in rules)
-        {
-            text.Sample("tinyfence_rule_command_running"u8, "rule"u8, rule.Name, rule.Command.Running ? 1 : 0);
-        }
+        RuleFamily(text, rules, "tinyfence_rule_command_running"u8, "gauge"u8, "1 while the rule's command runs."u8, static r => r.Command.Running ? 1 : 0);
+        RuleFamily(text, rules, "tinyfence_rule_command_runs_total"u8, "counter"u8, "Commands each rule ran to their end."u8, static r => r.Command.Runs);
+        RuleFamily(text, rules, "tinyfence_rule_command_failures_total"u8, "counter"u8, "Commands that did not exit with status 0 (failed to start, exited non-zero, killed)."u8, static r => r.Command.Failures);
+    }
 
-        text.Family("tinyfence_rule_command_runs_total"u8, "counter"u8, "Commands each rule ran to their end."u8);
+    // The delegates are static lambdas: cached once, so a family allocates nothing.
+    private static void RuleFamily(PrometheusText text, RuleStatus[] rules, ReadOnlySpan<byte> name, ReadOnlySpan<byte> type, ReadOnlySpan<byte> help, Func<RuleStatus, double> value)
+    {
+        text.Family(name, type, help);
         foreach (RuleStatus rule in rules)
         {
-            text.Sample("tinyfence_rule_command_runs_total"u8, "rule"u8, rule.Name, rule.Command.Runs);
+            text.Sample(name, "rule"u8, rule.Name, value(rule));
         }
+    }
 
-        text.Family("tinyfence_rule_command_failures_total"u8, "counter"u8, "Commands that did not exit with status 0 (failed to start, exited non-zero, killed)."u8);
-        foreach (RuleStatus rule in rules)
+    private static void TableFamily(PrometheusText text, TableStatus[] tables, ReadOnlySpan<byte> name, ReadOnlySpan<byte> type, ReadOnlySpan<byte> help, Func<TableStatus, double> value)
+    {
+        text.Family(name, type, help);
+        foreach (TableStatus table in tables)
         {
-            text.Sample("tinyfence_rule_command_failures_total"u8, "rule"u8, rule.Name, rule.Command.Failures);
+            text.Sample(name, "table"u8, table.Name, value(table));
         }
     }
 
@@ -151,35 +146,11 @@ internal static class MetricsWriter
             return;
         }
 
-        text.Family("tinyfence_table_entries"u8, "gauge"u8, "Addresses each score table holds."u8);
-        foreach (TableStatus table in tables)
-        {
-            text.Sample("tinyfence_table_entries"u8, "table"u8, table.Name, table.Entries);
-        }
-
-        text.Family("tinyfence_table_capacity_entries"u8, "gauge"u8, "Addresses each score table can hold."u8);
-        foreach (TableStatus table in tables)
-        {
-            text.Sample("tinyfence_table_capacity_entries"u8, "table"u8, table.Name, table.Capacity);
-        }
-
-        text.Family("tinyfence_table_blocked_addresses"u8, "gauge"u8, "Addresses whose score is above the table's block threshold."u8);
-        foreach (TableStatus table in tables)
-        {
-            text.Sample("tinyfence_table_blocked_addresses"u8, "table"u8, table.Name, table.Blocked);
-        }
-
-        text.Family("tinyfence_table_evictions_total"u8, "counter"u8, "Entries evicted to make room in a full table."u8);
-        foreach (TableStatus table in tables)
-        {
-            text.Sample("tinyfence_table_evictions_total"u8, "table"u8, table.Name, table.Evictions);
-        }
-
-        text.Family("tinyfence_table_hits_total"u8, "counter"u8, "HIT requests each table took on the socket."u8);
-        foreach (TableStatus table in tables)
-        {
-            text.Sample("tinyfence_table_hits_total"u8, "table"u8, table.Name, table.Hits);
-        }
+        TableFamily(text, tables, "tinyfence_table_entries"u8, "gauge"u8, "Addresses each score table holds."u8, static t => t.Entries);
+        TableFamily(text, tables, "tinyfence_table_capacity_entries"u8, "gauge"u8, "Addresses each score table can hold."u8, static t => t.Capacity);
+        TableFamily(text, tables, "tinyfence_table_blocked_addresses"u8, "gauge"u8, "Addresses whose score is above the table's block threshold."u8, static t => t.Blocked);
+        TableFamily(text, tables, "tinyfence_table_evictions_total"u8, "counter"u8, "Entries evicted to make room in a full table."u8, static t => t.Evictions);
+        TableFamily(text, tables, "tinyfence_table_hits_total"u8, "counter"u8, "HIT requests each table took on the socket."u8, static t => t.Hits);
     }
 
     private static void WriteProtocol(PrometheusText text, ScoreService scores)
