@@ -43,10 +43,19 @@ internal sealed class RespConnection : IAsyncDisposable
             endPoint = IPAddress.TryParse(share.Host, out IPAddress? address) ? new IPEndPoint(address, share.Port) : new DnsEndPoint(share.Host!, share.Port);
         }
 
-        var connection = new RespConnection(socket);
         try
         {
             await socket.ConnectAsync(endPoint, cancel).ConfigureAwait(false);
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
+
+        var connection = new RespConnection(socket);
+        try
+        {
             int replies = 0;
             if (password is not null)
             {
