@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Text;
 using Tinyfence.Sharing;
+using Tinyfence.Tests.Support;
 
 namespace Tinyfence.Tests.Sharing;
 
@@ -40,9 +41,9 @@ public sealed class RespReaderTests
     public void AReplyFedOneByteASegmentIsReadAsInOneBlock(string reply)
     {
         byte[] bytes = Encoding.ASCII.GetBytes(reply + "+NEXT\r\n");
-        var reader = new RespReader(OneByteSegments(bytes));
+        var reader = new RespReader(SegmentedSequence.Of(bytes, 1));
         Assert.Equal(OperationStatus.Done, reader.TryCompleteReply(out SequencePosition end));
-        Assert.Equal(reply.Length, OneByteSegments(bytes).Slice(0, end).Length);
+        Assert.Equal(reply.Length, SegmentedSequence.Of(bytes, 1).Slice(0, end).Length);
     }
 
     [Theory]
@@ -70,33 +71,5 @@ public sealed class RespReaderTests
         OperationStatus status = reader.TryCompleteReply(out SequencePosition position);
         end = sequence.Slice(0, position).Length;
         return status;
-    }
-
-    private static ReadOnlySequence<byte> OneByteSegments(byte[] bytes)
-    {
-        var first = new Segment(bytes.AsMemory(0, 1), 0);
-        Segment last = first;
-        for (int i = 1; i < bytes.Length; i++)
-        {
-            last = last.Append(bytes.AsMemory(i, 1));
-        }
-
-        return new ReadOnlySequence<byte>(first, 0, last, 1);
-    }
-
-    private sealed class Segment : ReadOnlySequenceSegment<byte>
-    {
-        public Segment(ReadOnlyMemory<byte> memory, long runningIndex)
-        {
-            Memory = memory;
-            RunningIndex = runningIndex;
-        }
-
-        public Segment Append(ReadOnlyMemory<byte> memory)
-        {
-            var next = new Segment(memory, RunningIndex + Memory.Length);
-            Next = next;
-            return next;
-        }
     }
 }
