@@ -10,7 +10,6 @@ namespace Tinyfence.Sharing;
 internal sealed class ShareHealth(string table, string url, HitQueue queue, Logger log)
 {
     private readonly Lock _lock = new();
-    private bool _reached;
     private bool _failing;
 
     public void Reached()
@@ -21,12 +20,6 @@ internal sealed class ShareHealth(string table, string url, HitQueue queue, Logg
             {
                 log.Notice($"table \"{table}\": redis {url} is reachable again: sending the {queue.Count} hits held ({queue.Dropped} dropped so far because the backlog was full)");
             }
-            else if (!_reached)
-            {
-                log.Info($"table \"{table}\": sharing scores through redis {url}");
-            }
-
-            _reached = true;
             _failing = false;
         }
     }

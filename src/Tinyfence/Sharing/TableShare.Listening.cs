@@ -11,6 +11,7 @@ internal sealed partial class TableShare
         var announcements = new Announcements(this);
         while (!_stop.IsCancellationRequested)
         {
+            bool connected = false;
             try
             {
                 using var timeout = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token);
@@ -26,10 +27,8 @@ internal sealed partial class TableShare
                 int loaded = await LoadBlocksAsync(timeout.Token).ConfigureAwait(false);
                 timeout.CancelAfter(Timeout.Infinite);
                 _health.Reached();
-                if (loaded > 0)
-                {
-                    _log.Notice($"table \"{_table.Spec.Name}\": {loaded} addresses blocked by other nodes loaded from redis");
-                }
+                connected = true;
+                _log.Info($"table \"{_table.Spec.Name}\": sharing scores through redis {Section.Url}, listening for blocks; {loaded} blocked addresses adopted from it");
 
                 retryMs = FirstRetryMs;
                 while (true)
@@ -39,7 +38,7 @@ internal sealed partial class TableShare
             }
             catch (Exception e) when (IsConnectionProblem(e) && !_stop.IsCancellationRequested)
             {
-                retryMs = await PauseAfterAsync(e, retryMs).ConfigureAwait(false);
+                retryMs = await PauseAfterAsync(e, retryMs, connected).ConfigureAwait(false);
             }
             catch (OperationCanceledException)
             {

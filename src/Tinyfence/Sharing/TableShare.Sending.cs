@@ -13,6 +13,7 @@ internal sealed partial class TableShare
         int retryMs = FirstRetryMs;
         while (!_stop.IsCancellationRequested)
         {
+            bool connected = false;
             try
             {
                 using var timeout = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token);
@@ -21,6 +22,7 @@ internal sealed partial class TableShare
                 await LoadScriptAsync(redis, timeout.Token).ConfigureAwait(false);
                 timeout.CancelAfter(Timeout.Infinite);
                 _health.Reached();
+                connected = true;
                 retryMs = FirstRetryMs;
                 while (true)
                 {
@@ -32,7 +34,7 @@ internal sealed partial class TableShare
             }
             catch (Exception e) when (IsConnectionProblem(e) && !_stop.IsCancellationRequested)
             {
-                retryMs = await PauseAfterAsync(e, retryMs).ConfigureAwait(false);
+                retryMs = await PauseAfterAsync(e, retryMs, connected).ConfigureAwait(false);
             }
             catch (OperationCanceledException)
             {

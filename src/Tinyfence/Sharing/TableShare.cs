@@ -113,9 +113,18 @@ internal sealed partial class TableShare : IHitObserver, IDisposable
         return await RespConnection.OpenAsync(Section, password, cancel).ConfigureAwait(false);
     }
 
-    /// <summary>The pause before the next attempt: doubled after each failure, up to <see cref="LongestRetryMs"/>.</summary>
-    private async Task<int> PauseAfterAsync(Exception problem, int retryMs)
+    /// <summary>
+    /// The pause before the next attempt: none after a connection that worked (an idle connection
+    /// finds out late that Redis restarted: connecting again at once is no outage to report), then
+    /// doubled after each failure, up to <see cref="LongestRetryMs"/>.
+    /// </summary>
+    private async Task<int> PauseAfterAsync(Exception problem, int retryMs, bool wasConnected)
     {
+        if (wasConnected)
+        {
+            return FirstRetryMs;
+        }
+
         _health.Failed(problem);
         await Task.Delay(retryMs, _stop.Token).ConfigureAwait(false);
         return Math.Min(retryMs * 2, LongestRetryMs);
