@@ -126,7 +126,8 @@ internal sealed partial class TableShare : IHitObserver, IDisposable
         }
 
         _health.Failed(problem);
-        await Task.Delay(retryMs, _stop.Token).ConfigureAwait(false);
+        // Stopped meanwhile: the loop sees it and ends, no exception out of its catch block.
+        await Task.Delay(retryMs, _stop.Token).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         return Math.Min(retryMs * 2, LongestRetryMs);
     }
 

@@ -48,6 +48,10 @@ public sealed class SharedTableTests : IDisposable
         Assert.Equal("ALLOW", b.Ask("check", "spam", "192.0.2.8"));
         Assert.Equal(20, c.Get("192.0.2.7"));
         Assert.Contains("blocked by another node: 192.0.2.7 20 ", _daemons[1].Stderr, StringComparison.Ordinal);
+
+        // Its connections closed, a shared node stops as any other.
+        _daemons[0].Signal(Posix.SIGTERM);
+        Assert.Equal(0, _daemons[0].WaitForExit(Patience.Short));
     }
 
     [Fact]
@@ -113,6 +117,13 @@ public sealed class SharedTableTests : IDisposable
 
         // Said once per node, however many times it tried meanwhile.
         Assert.All(_daemons, daemon => Assert.Equal(1, daemon.CountLines("is out of reach")));
+
+        // Stopped while Redis is away again: the pause between attempts ends with the daemon.
+        int seen = _daemons[2].LineCount;
+        _redis.Kill();
+        _daemons[2].WaitForLine("is out of reach", skip: seen);
+        _daemons[2].Signal(Posix.SIGTERM);
+        Assert.Equal(0, _daemons[2].WaitForExit(Patience.Short));
     }
 
     [Fact]
