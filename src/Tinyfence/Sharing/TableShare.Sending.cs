@@ -27,9 +27,7 @@ internal sealed partial class TableShare
                 while (true)
                 {
                     await Task.Delay(SendIntervalMs, _stop.Token).ConfigureAwait(false);
-                    timeout.CancelAfter(ReplyTimeoutMs);
-                    await SendQueuedAsync(redis, timeout.Token).ConfigureAwait(false);
-                    timeout.CancelAfter(Timeout.Infinite);
+                    await SendQueuedAsync(redis, timeout).ConfigureAwait(false);
                 }
             }
             catch (Exception e) when (IsConnectionProblem(e) && !_stop.IsCancellationRequested)
@@ -53,16 +51,23 @@ internal sealed partial class TableShare
         await redis.ReadReplyAsync(_scriptHash, cancel).ConfigureAwait(false);
     }
 
-    /// <summary>Sends what is queued, a round of pipelined scripts at a time, until the queue is empty (a backlog catching up).</summary>
-    private async ValueTask SendQueuedAsync(RespConnection redis, CancellationToken cancel)
+    /// <summary>
+    /// Sends what is queued, a round of pipelined scripts at a time, until the queue is empty (a
+    /// backlog catching up); each round must be answered within <see cref="ReplyTimeoutMs"/>.
+    /// </summary>
+    private async ValueTask SendQueuedAsync(RespConnection redis, CancellationTokenSource timeout)
     {
+        CancellationToken cancel = timeout.Token;
         while (true)
         {
             int count = _queue.Peek(_batch, out long first);
             if (count == 0)
             {
+                timeout.CancelAfter(Timeout.Infinite);
                 return;
             }
+
+            timeout.CancelAfter(ReplyTimeoutMs);
 
             int scripts = (count + HitsPerScript - 1) / HitsPerScript;
             for (int i = 0; i < scripts; i++)
