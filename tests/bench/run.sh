@@ -37,6 +37,12 @@ echo
 echo "== socket requests (tests/bench/socket_bench.py) =="
 python3 tests/bench/socket_bench.py --binary "$binary" ${SOCKET_BENCH_ARGS:-}
 
+# Tables shared through Redis: what one Redis absorbs, block propagation, a node's CPU per hit (issue 17).
+echo
+echo "== tables shared through Redis (tests/bench/share_bench.py) =="
+# shellcheck disable=SC2086 # SHARE_BENCH_ARGS is a list of options
+python3 tests/bench/share_bench.py --binary "$binary" ${SHARE_BENCH_ARGS:-}
+
 # Apache requests per second with each per-IP mechanism, as ratios to Apache without one (issue 9).
 echo
 echo "== Apache per-IP checks (tests/bench/apache_bench.py) =="

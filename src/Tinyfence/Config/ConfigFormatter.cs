@@ -80,6 +80,16 @@ public static class ConfigFormatter
         text.Append("    ipv6-prefix ").Append(table.IPv6PrefixBits).Append('\n');
         text.Append("    snapshot ").Append(table.SnapshotEvery is { } every ? $"every {DurationSyntax.Format(every)}" : "off").Append('\n');
         text.Append("    blocklist ").Append(table.BlocklistEvery is { } rate ? $"every {DurationSyntax.Format(rate)}" : "off").Append('\n');
+        if (table.Share is { } share)
+        {
+            text.Append("    share redis ").Append(Token.Quote(share.Url, '"')).Append(" prefix ").Append(Token.Quote(share.Prefix, '"'));
+            if (share.PasswordFile is { } passwordFile)
+            {
+                text.Append(" password-file ").Append(Token.Quote(passwordFile, '"'));
+            }
+
+            text.Append('\n');
+        }
         return text.Append("}\n").ToString();
     }
 

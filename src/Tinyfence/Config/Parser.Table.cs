@@ -4,7 +4,7 @@ namespace Tinyfence.Config;
 
 public sealed partial class Parser
 {
-    private static readonly string[] s_tableKeys = ["capacity", "decay", "block", "ipv6-prefix", "snapshot", "blocklist"];
+    private static readonly string[] s_tableKeys = ["capacity", "decay", "block", "ipv6-prefix", "snapshot", "blocklist", "share"];
 
     // A day's worth of seconds, ten years over: periods are stored as 32-bit seconds.
     private static readonly TimeSpan s_longestDecayPeriod = TimeSpan.FromDays(3650);
@@ -56,8 +56,11 @@ public sealed partial class Parser
                 case "snapshot":
                     table = table with { SnapshotEvery = ParseEveryOrOff("snapshot", "5m") };
                     break;
-                default:
+                case "blocklist":
                     table = table with { BlocklistEvery = ParseEveryOrOff("blocklist", "1s") };
+                    break;
+                default:
+                    table = table with { Share = ParseShare() };
                     break;
             }
         });
@@ -68,6 +71,32 @@ public sealed partial class Parser
         }
 
         return table;
+    }
+
+    // share redis "redis://10.0.0.5:6379/0" prefix "tf:" password-file "/etc/tinyfence/redis.pass"
+    private ShareSection ParseShare()
+    {
+        TakeWord("redis", "'redis' and a URL after 'share', as in 'share redis \"redis://10.0.0.5:6379/0\"'");
+        Token at = Current;
+        string url = TakeString($"a Redis URL after 'share redis' ({ShareSection.UrlForms})");
+        ShareSection share = ShareSection.TryParseUrl(url, out string? problem) ?? throw new SyntaxError(at.Location, $"share redis \"{url}\": {problem}");
+        while (true)
+        {
+            if (Current.IsWord("prefix"))
+            {
+                Take();
+                share = share with { Prefix = TakeString("a key prefix after 'prefix', as in 'prefix \"tf:\"'", allowEmpty: true) };
+            }
+            else if (Current.IsWord("password-file"))
+            {
+                Take();
+                share = share with { PasswordFile = TakeString("a file after 'password-file'") };
+            }
+            else
+            {
+                return share;
+            }
+        }
     }
 
     private TimeSpan? ParseEveryOrOff(string setting, string example)

@@ -23,4 +23,7 @@ public sealed record TableSection(SourceLocation Location, string Name)
 
     /// <summary>The shortest time between two rewrites of the blocklist map; null: no blocklist.</summary>
     public TimeSpan? BlocklistEvery { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>The Redis this table's scores are shared through with other nodes; null: not shared.</summary>
+    public ShareSection? Share { get; init; }
 }

@@ -1,6 +1,7 @@
 using Tinyfence.Blocklist;
 using Tinyfence.Config;
 using Tinyfence.Logging;
+using Tinyfence.Sharing;
 using Tinyfence.Table;
 
 namespace Tinyfence.Scoring;
@@ -22,6 +23,9 @@ internal sealed class HostedTable(ScoreTable table, TableSection section, string
     public string SnapshotPath { get; } = snapshotPath;
 
     public SdbmMapWriter? Blocklist { get; set; } = blocklist;
+
+    /// <summary>The Redis share of the table (<c>share redis</c>); owned by the table host, which moves it to a reshaped table.</summary>
+    public TableShare? Share { get; set; }
 
     /// <summary>The blocked set last written to the blocklist; null before the first write.</summary>
     public ulong? WrittenFingerprint { get; set; }

@@ -3,6 +3,7 @@ using Tinyfence.Config;
 using Tinyfence.Interop;
 using Tinyfence.Layout;
 using Tinyfence.Logging;
+using Tinyfence.Sharing;
 using Tinyfence.Table;
 
 namespace Tinyfence.Scoring;
@@ -71,6 +72,12 @@ internal sealed class TableHost(Logger log) : IDisposable
             hosted.Table.Publish();
         }
 
+        // Once every table is made: a share follows its table only to one that is served.
+        foreach (HostedTable hosted in next)
+        {
+            hosted.Share = ShareFor(hosted.Section, hosted.Table, _tables.Find(t => t.Section.Name == hosted.Section.Name)?.Share);
+        }
+
         foreach (HostedTable old in _tables)
         {
             if (next.Contains(old))
@@ -81,6 +88,7 @@ internal sealed class TableHost(Logger log) : IDisposable
             // A reshaped table's entries are in its successor already; a removed one is saved.
             if (!next.Exists(t => t.Section.Name == old.Section.Name))
             {
+                old.Share?.Dispose();
                 old.SaveSnapshot();
                 log.Notice($"table \"{old.Section.Name}\" is no longer in the config: saved to {old.SnapshotPath} and closed");
             }
@@ -131,6 +139,7 @@ internal sealed class TableHost(Logger log) : IDisposable
     {
         foreach (HostedTable hosted in _tables)
         {
+            hosted.Share?.Dispose();
             hosted.Dispose();
         }
 
@@ -179,6 +188,30 @@ internal sealed class TableHost(Logger log) : IDisposable
         }
 
         return new HostedTable(table, section, snapshotPath, BlocklistFor(section, settings, null), log);
+    }
+
+    /// <summary>
+    /// The share <paramref name="section"/> asks for, on <paramref name="table"/>: the current one
+    /// moved over when its Redis and prefix are unchanged (its queued hits go on), otherwise the
+    /// current one stopped and a new one started.
+    /// </summary>
+    private TableShare? ShareFor(TableSection section, ScoreTable table, TableShare? current)
+    {
+        if (current is not null && current.Section == section.Share)
+        {
+            current.MoveTo(table);
+            return current;
+        }
+
+        current?.Dispose();
+        if (section.Share is not { } share)
+        {
+            return null;
+        }
+
+        var started = new TableShare(share, table, log);
+        started.Start();
+        return started;
     }
 
     private static SdbmMapWriter? BlocklistFor(TableSection section, Settings settings, SdbmMapWriter? current)

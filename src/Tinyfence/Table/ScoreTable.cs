@@ -18,6 +18,7 @@ public sealed unsafe partial class ScoreTable : IDisposable
     private readonly TableEntry* _entries;
     private readonly TableReader _reader;
     private string? _unpublishedPath;
+    private volatile IHitObserver? _hitObserver;
 
     private ScoreTable(TableSpec spec, TableMapping memory, string? viewPath, ulong seed0, ulong seed1)
     {
@@ -52,6 +53,13 @@ public sealed unsafe partial class ScoreTable : IDisposable
     }
 
     public uint Now => TableClock.Now(ClockOffset);
+
+    /// <summary>Told of every hit from now on (the table is shared with other nodes); null: nobody.</summary>
+    public IHitObserver? HitObserver
+    {
+        get => _hitObserver;
+        set => _hitObserver = value;
+    }
 
     /// <summary>A table in private memory: no other process can read it.</summary>
     public static ScoreTable CreatePrivate(TableSpec spec) =>
@@ -155,10 +163,10 @@ public sealed unsafe partial class ScoreTable : IDisposable
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(points);
         key = Normalize(key);
+        int score = points;
         lock (_writeLock)
         {
             KeySlot slot = Locate(key);
-            int score = points;
             uint decayedTo = now;
             if (slot.IsFound)
             {
@@ -169,8 +177,10 @@ public sealed unsafe partial class ScoreTable : IDisposable
             }
 
             Put(key, slot, score, decayedTo, now, now);
-            return score;
         }
+
+        _hitObserver?.OnHit(key, points, now);
+        return score;
     }
 
     /// <summary>Sets the address's score (0 removes it).</summary>
@@ -224,6 +234,32 @@ public sealed unsafe partial class ScoreTable : IDisposable
         lock (_writeLock)
         {
             Put(key, Locate(key), stored.Score, stored.DecayedAt, stored.LastHit, Now);
+        }
+    }
+
+    /// <summary>
+    /// Takes on a score other nodes gave the address (a shared table), as stored with the time it
+    /// was decayed to, when it is higher now than the address's own; false when the own is as high.
+    /// </summary>
+    public bool Adopt(in StoredScore shared, uint now)
+    {
+        if (shared.Key.IsEmpty || shared.Score <= 0)
+        {
+            return false;
+        }
+
+        IpKey key = Normalize(shared.Key);
+        lock (_writeLock)
+        {
+            KeySlot slot = Locate(key);
+            int own = slot.IsFound ? Decay.ScoreAt(_entries[slot.Index].Score, _entries[slot.Index].DecayedAt, now, Spec.DecayPoints, Spec.DecayPeriodSeconds) : 0;
+            if (ScoreAt(shared, now) <= own)
+            {
+                return false;
+            }
+
+            Put(key, slot, shared.Score, shared.DecayedAt, now, now);
+            return true;
         }
     }
 

@@ -1,45 +1,15 @@
 using System.Buffers;
 using System.Text;
 using Tinyfence.Server;
+using Tinyfence.Tests.Support;
 
 namespace Tinyfence.Tests.Server;
 
 public sealed class LineFramerTests
 {
     /// <summary>A sequence of segments of the given size (the last may be shorter).</summary>
-    private static ReadOnlySequence<byte> Segments(string text, int segmentSize)
-    {
-        byte[] bytes = Encoding.ASCII.GetBytes(text);
-        if (bytes.Length <= segmentSize)
-        {
-            return new ReadOnlySequence<byte>(bytes);
-        }
-
-        var first = new Segment(bytes.AsMemory(0, segmentSize), 0);
-        Segment last = first;
-        for (int offset = segmentSize; offset < bytes.Length; offset += segmentSize)
-        {
-            last = last.Append(bytes.AsMemory(offset, Math.Min(segmentSize, bytes.Length - offset)));
-        }
-
-        return new ReadOnlySequence<byte>(first, 0, last, last.Memory.Length);
-    }
-
-    private sealed class Segment : ReadOnlySequenceSegment<byte>
-    {
-        public Segment(ReadOnlyMemory<byte> memory, long runningIndex)
-        {
-            Memory = memory;
-            RunningIndex = runningIndex;
-        }
-
-        public Segment Append(ReadOnlyMemory<byte> memory)
-        {
-            var next = new Segment(memory, RunningIndex + Memory.Length);
-            Next = next;
-            return next;
-        }
-    }
+    private static ReadOnlySequence<byte> Segments(string text, int segmentSize) =>
+        SegmentedSequence.Of(Encoding.ASCII.GetBytes(text), segmentSize);
 
     /// <summary>Every line the framer finds, "!" for a too-long one, and what is left unconsumed.</summary>
     private static (List<string> Lines, string Remaining) ReadAll(LineFramer framer, ReadOnlySequence<byte> buffer)

@@ -1,0 +1,77 @@
+using Tinyfence.Table;
+
+namespace Tinyfence.Sharing;
+
+/// <summary>
+/// The hits a node took and has not yet had applied by Redis: a ring of fixed size, filled on the
+/// request threads (a short lock, no allocation), emptied by the sender. Full (Redis away too
+/// long), it drops its oldest hit and counts it: the newest hits matter most to a block.
+/// The sender copies hits out without removing them and removes them once Redis applied them, so
+/// a batch lost with its connection is sent again.
+/// </summary>
+internal sealed class HitQueue(int capacity)
+{
+    private readonly Lock _lock = new();
+    private readonly QueuedHit[] _ring = new QueuedHit[capacity];
+
+    // Sequence numbers of the oldest hit held and of the next one to come; the slot of a hit is its number modulo the capacity.
+    private long _head;
+    private long _tail;
+    private long _dropped;
+
+    public int Capacity => _ring.Length;
+
+    public int Count
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return (int)(_tail - _head);
+            }
+        }
+    }
+
+    /// <summary>Hits dropped, oldest first, because the queue was full.</summary>
+    public long Dropped => Interlocked.Read(ref _dropped);
+
+    public void Add(IpKey key, int points, uint at)
+    {
+        lock (_lock)
+        {
+            if (_tail - _head == _ring.Length)
+            {
+                _head++;
+                _dropped++;
+            }
+
+            _ring[_tail % _ring.Length] = new QueuedHit(key, points, at);
+            _tail++;
+        }
+    }
+
+    /// <summary>Copies the oldest hits into <paramref name="batch"/>; returns how many, and the sequence number of the first.</summary>
+    public int Peek(Span<QueuedHit> batch, out long first)
+    {
+        lock (_lock)
+        {
+            first = _head;
+            int count = (int)Math.Min(batch.Length, _tail - _head);
+            for (int i = 0; i < count; i++)
+            {
+                batch[i] = _ring[(_head + i) % _ring.Length];
+            }
+
+            return count;
+        }
+    }
+
+    /// <summary>Removes the hits before sequence number <paramref name="end"/> (Redis applied them); those already dropped are not counted twice.</summary>
+    public void RemoveBefore(long end)
+    {
+        lock (_lock)
+        {
+            _head = Math.Max(_head, Math.Min(end, _tail));
+        }
+    }
+}

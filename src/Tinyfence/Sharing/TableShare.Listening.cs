@@ -1,0 +1,110 @@
+using System.Buffers;
+using System.Text;
+
+namespace Tinyfence.Sharing;
+
+internal sealed partial class TableShare
+{
+    private async Task ListenLoopAsync()
+    {
+        int retryMs = FirstRetryMs;
+        var announcements = new Announcements(this);
+        while (!_stop.IsCancellationRequested)
+        {
+            bool connected = false;
+            try
+            {
+                using var timeout = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token);
+                timeout.CancelAfter(ReplyTimeoutMs);
+                await using RespConnection redis = await ConnectAsync(timeout.Token).ConfigureAwait(false);
+                RespWriter.Command(redis.Output, 2);
+                RespWriter.Bulk(redis.Output, "SUBSCRIBE"u8);
+                RespWriter.Bulk(redis.Output, _blockedKey);
+                await redis.FlushAsync(timeout.Token).ConfigureAwait(false);
+                await redis.ReadReplyAsync(SkipReply.Instance, timeout.Token).ConfigureAwait(false);
+
+                // Subscribed first, loaded second: a block announced in between is in both, and adopting is idempotent.
+                int loaded = await LoadBlocksAsync(timeout.Token).ConfigureAwait(false);
+                timeout.CancelAfter(Timeout.Infinite);
+                _health.Reached();
+                connected = true;
+                _log.Info($"table \"{_table.Spec.Name}\": sharing scores through redis {Section.Url}, listening for blocks; {loaded} blocked addresses adopted from it");
+
+                retryMs = FirstRetryMs;
+                while (true)
+                {
+                    await redis.ReadReplyAsync(announcements, _stop.Token).ConfigureAwait(false);
+                }
+            }
+            catch (Exception e) when (IsConnectionProblem(e) && !_stop.IsCancellationRequested)
+            {
+                retryMs = await PauseAfterAsync(e, retryMs, connected).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+    }
+
+    /// <summary>Adopts the blocks in force now, from a connection of its own (the listening one may only listen); returns how many were adopted.</summary>
+    private async Task<int> LoadBlocksAsync(CancellationToken cancel)
+    {
+        await using RespConnection redis = await ConnectAsync(cancel).ConfigureAwait(false);
+        RespWriter.Command(redis.Output, 8);
+        RespWriter.Bulk(redis.Output, "EVAL"u8);
+        RespWriter.Bulk(redis.Output, ShareScript.Source);
+        RespWriter.Bulk(redis.Output, 2);
+        RespWriter.Bulk(redis.Output, _scorePrefix);
+        RespWriter.Bulk(redis.Output, _blockedKey);
+        RespWriter.Bulk(redis.Output, "load"u8);
+        RespWriter.Bulk(redis.Output, _table.Now);
+        RespWriter.Bulk(redis.Output, _table.Spec.Capacity);
+        var blocks = new BlockList(this);
+        await redis.FlushAsync(cancel).ConfigureAwait(false);
+        await redis.ReadReplyAsync(blocks, cancel).ConfigureAwait(false);
+        return blocks.Adopted;
+    }
+
+    /// <summary>The blocks in force, as the script's <c>load</c> lists them.</summary>
+    private sealed class BlockList(TableShare share) : IRespReplyHandler
+    {
+        public int Adopted { get; private set; }
+
+        public void Read(ref RespReader reply)
+        {
+            if (reply.Read(out long count, out _) != RespKind.Array)
+            {
+                throw new RespProtocolException("the load script did not answer a list");
+            }
+
+            for (long i = 0; i < count; i++)
+            {
+                if (reply.Read(out _, out ReadOnlySequence<byte> line) == RespKind.BulkString && share.AdoptBlock(line))
+                {
+                    Adopted++;
+                }
+            }
+        }
+    }
+
+    /// <summary>What the listening connection receives: <c>message CHANNEL PAYLOAD</c> arrays, each a block to adopt.</summary>
+    private sealed class Announcements(TableShare share) : IRespReplyHandler
+    {
+        public void Read(ref RespReader reply)
+        {
+            if (reply.Read(out long count, out _) != RespKind.Array || count != 3)
+            {
+                return;
+            }
+
+            reply.Read(out _, out ReadOnlySequence<byte> kind);
+            reply.Read(out _, out _);
+            if (reply.Read(out _, out ReadOnlySequence<byte> payload) == RespKind.BulkString && kind.FirstSpan.SequenceEqual("message"u8)
+                && share.AdoptBlock(payload))
+            {
+                share._log.Info($"table \"{share._table.Spec.Name}\": blocked by another node: {Encoding.ASCII.GetString(payload)} (address, score, decayed to)");
+            }
+        }
+    }
+}

@@ -1,0 +1,251 @@
+#!/usr/bin/env python3
+"""Tables shared through Redis (issue 17): what one Redis absorbs, how fast a block travels, what a node pays.
+
+  python3 tests/bench/share_bench.py --binary dist/tinyfence [--nodes 3] [--hits 50000] [--rounds 3]
+
+1. Redis's side: NODES daemons share table "spam" through one redis-server (Unix socket); each is
+   sent HITS quiet, pipelined HIT requests over 100,000 addresses at once. Reported: Redis's CPU
+   (utime + stime) per hit applied and the hits/s that makes for one Redis core, the EVALSHA
+   calls and Redis's own usec per call (INFO commandstats), and the wall time until Redis holds
+   every hit (the nodes' batches every 50 ms included).
+2. Block propagation: a HIT of 20 points on node A, then CHECK on node B until BLOCK; p50 / p99
+   over 200 addresses.
+3. A node's CPU per request, shared and not, same load (HITS quiet HIT requests, then a PING
+   that answers once all are counted), interleaved rounds: daemon utime + stime / requests.
+Numbers depend on the machine and on what else runs on it: compare only within one run.
+"""
+import argparse
+import os
+import random
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from benchlib import cpu_ticks, stop  # noqa: E402
+
+TICK = os.sysconf("SC_CLK_TCK")
+ADDRESSES = [f"10.{(i >> 16) & 255}.{(i >> 8) & 255}.{i & 255}" for i in range(1, 100_001)]
+
+
+def wait_for(condition, what, timeout=60.0):
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise SystemExit(f"share bench: no {what} within {timeout} s")
+        time.sleep(0.01)
+
+
+def can_connect(path):
+    try:
+        with socket.socket(socket.AF_UNIX) as s:
+            s.connect(path)
+        return True
+    except OSError:
+        return False
+
+
+def redis_cli(sock, *args):
+    return subprocess.run(["redis-cli", "-s", sock, *args], capture_output=True, text=True, check=True).stdout.strip()
+
+
+class Node:
+    """A daemon serving table "spam", shared through REDIS_URL or not."""
+
+    def __init__(self, binary, tmp, name, redis_url, prefix="tf:"):
+        self.dir = os.path.join(tmp, name)
+        os.makedirs(self.dir)
+        self.sock = os.path.join(self.dir, "run", "tinyfence.sock")
+        share = f'share redis "{redis_url}" prefix "{prefix}"' if redis_url else ""
+        config = os.path.join(self.dir, "tinyfence.conf")
+        with open(config, "w") as f:
+            f.write(f'set run-dir "{self.dir}/run"\nset state-dir "{self.dir}/state"\n'
+                    f'table "spam" {{ capacity 200000 decay 3 per 1d block above 15 snapshot off {share} }}\n')
+        self.log = open(os.path.join(self.dir, "stderr"), "w")
+        self.proc = subprocess.Popen([binary, "run", "-c", config], stderr=self.log, stdin=subprocess.DEVNULL)
+        wait_for(lambda: can_connect(self.sock), f"socket of {name}")
+        if redis_url:
+            wait_for(lambda: "listening for blocks" in open(self.log.name).read(), f"{name} listening")
+        self.conn = socket.socket(socket.AF_UNIX)
+        self.conn.connect(self.sock)
+        self.reader = self.conn.makefile("rb")
+
+    def ask(self, line):
+        self.conn.sendall(line.encode() + b"\n")
+        return self.reader.readline().decode().strip()
+
+    def flood(self, payload):
+        """Quiet hits, then PING: back once the daemon has counted them all."""
+        self.conn.sendall(b"QUIET\n")
+        self.reader.readline()
+        self.conn.sendall(payload + b"PING\n")
+        assert self.reader.readline() == b"PONG\n"
+
+    def close(self):
+        self.conn.close()
+        stop(self.proc)
+        self.log.close()
+
+
+def hit_payload(count, seed):
+    rng = random.Random(seed)
+    return "".join(f"HIT spam {rng.choice(ADDRESSES)}\n" for _ in range(count)).encode()
+
+
+def start_redis(tmp):
+    sock = os.path.join(tmp, "redis.sock")
+    proc = subprocess.Popen(["redis-server", "--port", "0", "--unixsocket", sock, "--dir", tmp, "--save", "", "--appendonly", "no"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    wait_for(lambda: can_connect(sock), "redis-server")
+    return proc, sock
+
+
+def applied(sock, prefix):
+    """How many hits Redis holds under PREFIX: each gave one point to a 10.x.y.z address."""
+    script = ("local n=0 for _,k in ipairs(redis.call('KEYS',ARGV[1]..'spam:10.*')) do "
+              "n=n+tonumber(redis.call('HGET',k,'s')) end return n")
+    return int(redis_cli(sock, "EVAL", script, "0", prefix))
+
+
+def drained(sock, quiet_s=1.0):
+    """Waits until no EVALSHA has completed for QUIET_S: the nodes, which send every 50 ms while
+    they hold hits, hold none. Cheap for Redis, unlike summing the scores."""
+    calls, since = evalsha_stats(sock)[0], time.monotonic()
+    while time.monotonic() - since < quiet_s:
+        time.sleep(0.1)
+        now = evalsha_stats(sock)[0]
+        if now != calls:
+            calls, since = now, time.monotonic()
+    return since
+
+
+def evalsha_stats(sock):
+    for line in redis_cli(sock, "INFO", "commandstats").splitlines():
+        if line.startswith("cmdstat_evalsha:"):
+            fields = dict(kv.split("=") for kv in line.split(":", 1)[1].split(","))
+            return int(fields["calls"]), float(fields["usec"])
+    return 0, 0.0
+
+
+def redis_side(binary, nodes, hits, seed):
+    with tempfile.TemporaryDirectory(prefix="tf-share-bench-") as tmp:
+        redis, sock = start_redis(tmp)
+        url = "unix://" + sock
+        started = [Node(binary, tmp, f"node{i}", url) for i in range(nodes)]
+        try:
+            payloads = [hit_payload(hits, seed + i) for i in range(nodes)]
+            cpu0 = cpu_ticks(redis.pid)
+            t0 = time.monotonic()
+            # One sender thread per node would share the GIL; the writes are large and the daemons
+            # read them in parallel, so one after another still loads them together.
+            import threading
+            threads = [threading.Thread(target=n.flood, args=(p,)) for n, p in zip(started, payloads)]
+            for t in threads:
+                t.start()
+            for t in threads:
+                t.join()
+            sent = time.monotonic() - t0
+
+            done = drained(sock) - t0
+            cpu = (cpu_ticks(redis.pid) - cpu0) / TICK
+            calls, usec = evalsha_stats(sock)
+            # Fewer than sent when the nodes' queues (65,536 hits each) overflowed: dropped, oldest first.
+            total = applied(sock, "tf:")
+            return {
+                "hits": total, "sent": nodes * hits, "sent_s": sent, "applied_s": done, "redis_cpu_us_per_hit": cpu * 1e6 / total,
+                "calls": calls, "script_us_per_hit": usec / total, "hits_per_call": total / max(calls, 1),
+            }
+        finally:
+            for n in started:
+                n.close()
+            stop(redis)
+
+
+def propagation(binary, trials):
+    with tempfile.TemporaryDirectory(prefix="tf-share-bench-") as tmp:
+        redis, sock = start_redis(tmp)
+        url = "unix://" + sock
+        a, b = Node(binary, tmp, "a", url), Node(binary, tmp, "b", url)
+        try:
+            latencies = []
+            for i in range(trials):
+                address = f"192.0.2.{i % 250 + 1}" if i < 250 else f"198.51.100.{i % 250 + 1}"
+                t0 = time.monotonic()
+                a.ask(f"HIT spam {address} 20")
+                while b.ask(f"CHECK spam {address}") != "BLOCK":
+                    pass
+                latencies.append((time.monotonic() - t0) * 1000)
+            latencies.sort()
+            return latencies
+        finally:
+            a.close()
+            b.close()
+            stop(redis)
+
+
+def node_cost(binary, hits, rounds, seed):
+    """(shared, alone) CPU µs per request, one pair of rounds at a time."""
+    results = {"shared": [], "alone": []}
+    with tempfile.TemporaryDirectory(prefix="tf-share-bench-") as tmp:
+        redis, sock = start_redis(tmp)
+        try:
+            payload = hit_payload(hits, seed)
+            for r in range(rounds):
+                for kind in ("alone", "shared"):
+                    prefix = f"r{r}:"
+                    node = Node(binary, tmp, f"{kind}{r}", "unix://" + sock if kind == "shared" else None, prefix)
+                    try:
+                        warm = hit_payload(1000, seed + 1)
+                        node.flood(warm)
+                        cpu0 = cpu_ticks(node.proc.pid)
+                        node.flood(payload)
+                        if kind == "shared":
+                            # The sender's work is the node's too: counted until it has sent every hit.
+                            drained(sock)
+                        results[kind].append((cpu_ticks(node.proc.pid) - cpu0) / TICK * 1e6 / hits)
+                    finally:
+                        node.close()
+        finally:
+            stop(redis)
+    return results
+
+
+def fmt_spread(values, unit):
+    return f"{min(values):.2f} / {statistics.median(values):.2f} / {max(values):.2f} {unit}"
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--binary", default="dist/tinyfence")
+    parser.add_argument("--nodes", type=int, default=3)
+    parser.add_argument("--hits", type=int, default=50_000, help="hits per node (above 65,536 a node's queue drops)")
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--trials", type=int, default=200)
+    args = parser.parse_args()
+    binary = os.path.abspath(args.binary)
+
+    print(f"== one Redis, {args.nodes} nodes, {args.hits} quiet hits each over 100,000 addresses ({args.rounds} rounds) ==")
+    runs = [redis_side(binary, args.nodes, args.hits, 17 + r) for r in range(args.rounds)]
+    for key, unit in (("hits", ""), ("sent", ""), ("redis_cpu_us_per_hit", "µs"), ("script_us_per_hit", "µs"), ("hits_per_call", ""), ("sent_s", "s"), ("applied_s", "s")):
+        print(f"  {key}: {fmt_spread([r[key] for r in runs], unit)}")
+    per_core = [1e6 / r["redis_cpu_us_per_hit"] for r in runs]
+    print(f"  hits/s one Redis core absorbs (1 / its CPU per hit): {fmt_spread([p / 1000 for p in per_core], 'k')}")
+    print(f"  hits/s applied end to end (all hits / time until Redis held them): {fmt_spread([r['hits'] / r['applied_s'] / 1000 for r in runs], 'k')}")
+
+    print(f"\n== block propagation, node A to node B, {args.trials} addresses ==")
+    lat = propagation(binary, args.trials)
+    print(f"  p50 {lat[len(lat) // 2]:.1f} ms, p99 {lat[int(len(lat) * 0.99) - 1]:.1f} ms, max {lat[-1]:.1f} ms")
+
+    print(f"\n== node CPU per quiet HIT request, {args.hits} requests, shared vs alone, {args.rounds} interleaved rounds ==")
+    cost = node_cost(binary, args.hits, args.rounds, 99)
+    for kind in ("alone", "shared"):
+        print(f"  {kind}: {fmt_spread(cost[kind], 'µs')} (min / median / max)")
+    ratios = [s / a for s, a in zip(cost["shared"], cost["alone"])]
+    print(f"  shared / alone per round: {fmt_spread(ratios, '×')}")
+
+
+if __name__ == "__main__":
+    main()
