@@ -75,6 +75,11 @@ public static class ConfigFormatter
         text.Append("    ipv6-prefix ").Append(table.IPv6PrefixBits).Append('\n');
         text.Append("    snapshot ").Append(table.SnapshotEvery is { } every ? $"every {DurationSyntax.Format(every)}" : "off").Append('\n');
         text.Append("    blocklist ").Append(table.BlocklistEvery is { } rate ? $"every {DurationSyntax.Format(rate)}" : "off").Append('\n');
+        if (table.Firewall is { } firewall)
+        {
+            text.Append("    firewall nftables ports ").AppendJoin(' ', firewall.Ports).Append(" blocked-points ").Append(firewall.BlockedPoints).Append('\n');
+        }
+
         return text.Append("}\n").ToString();
     }
 

@@ -4,7 +4,7 @@ namespace Tinyfence.Config;
 
 public sealed partial class Parser
 {
-    private static readonly string[] s_tableKeys = ["capacity", "decay", "block", "ipv6-prefix", "snapshot", "blocklist"];
+    private static readonly string[] s_tableKeys = ["capacity", "decay", "block", "ipv6-prefix", "snapshot", "blocklist", "firewall"];
 
     // A day's worth of seconds, ten years over: periods are stored as 32-bit seconds.
     private static readonly TimeSpan s_longestDecayPeriod = TimeSpan.FromDays(3650);
@@ -55,6 +55,9 @@ public sealed partial class Parser
                     break;
                 case "snapshot":
                     table = table with { SnapshotEvery = ParseEveryOrOff("snapshot", "5m") };
+                    break;
+                case "firewall":
+                    table = table with { Firewall = ParseFirewall() };
                     break;
                 default:
                     table = table with { BlocklistEvery = ParseEveryOrOff("blocklist", "1s") };

@@ -23,4 +23,7 @@ public sealed record TableSection(SourceLocation Location, string Name)
 
     /// <summary>The shortest time between two rewrites of the blocklist map; null: no blocklist.</summary>
     public TimeSpan? BlocklistEvery { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>The kernel set of blocked addresses and its rule; null: none.</summary>
+    public FirewallOptions? Firewall { get; init; }
 }

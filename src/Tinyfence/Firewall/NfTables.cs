@@ -80,7 +80,7 @@ internal static class NfTables
     public const ushort NFTA_SET_ELEM_KEY = 1;
     public const ushort NFTA_SET_ELEM_TIMEOUT = 4;
     public const ushort NFTA_SET_ELEM_EXPIRATION = 5;
-    public const ushort NFTA_SET_ELEM_EXPR = 9;
+    public const ushort NFTA_SET_ELEM_EXPR = 7;
     public const ushort NFTA_SET_ELEM_EXPRESSIONS = 11;
     public const ushort NFTA_DATA_VALUE = 1;
 

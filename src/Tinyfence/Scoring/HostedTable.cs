@@ -1,5 +1,6 @@
 using Tinyfence.Blocklist;
 using Tinyfence.Config;
+using Tinyfence.Firewall;
 using Tinyfence.Logging;
 using Tinyfence.Table;
 
@@ -22,6 +23,9 @@ internal sealed class HostedTable(ScoreTable table, TableSection section, string
     public string SnapshotPath { get; } = snapshotPath;
 
     public SdbmMapWriter? Blocklist { get; set; } = blocklist;
+
+    /// <summary>The kernel set of the table's blocked addresses; null without <c>firewall nftables</c>.</summary>
+    public TableFirewall? Firewall { get; set; }
 
     /// <summary>The blocked set last written to the blocklist; null before the first write.</summary>
     public ulong? WrittenFingerprint { get; set; }
@@ -79,5 +83,9 @@ internal sealed class HostedTable(ScoreTable table, TableSection section, string
         }
     }
 
-    public void Dispose() => Table.Dispose();
+    public void Dispose()
+    {
+        Firewall?.Dispose();
+        Table.Dispose();
+    }
 }
