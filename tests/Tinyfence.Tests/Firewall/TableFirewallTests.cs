@@ -73,6 +73,104 @@ public class TableFirewallTests
         });
     }
 
+    [Fact]
+    public void AnIPv6PrefixIsRefusedAsAWholeWhileTheNextPrefixIsServed()
+    {
+        NetworkNamespace.Run(() =>
+        {
+            using ScoreTable table = ScoreTable.CreatePrivate(s_spec);
+            using TableFirewall firewall = NewFirewall(out _);
+            using var listener = new TcpListener(IPAddress.IPv6Any, Port);
+            listener.Start();
+            table.Set(Key("fd00:0:0:1::77"), 16, table.Now);
+            firewall.Update(table, Environment.TickCount64);
+
+            Assert.Contains("fd00:0:0:1:: counter", Nft("list set inet tinyfence spam_ipv6"));
+            Assert.False(Connects("fd00:0:0:1::5", "fd00::2", listener));
+            Assert.True(Connects("fd00:0:0:2::5", "fd00::2", listener));
+
+            firewall.Update(table, Environment.TickCount64);
+            Assert.Equal(17, table.Get(Key("fd00:0:0:1::5"), table.Now));
+
+            table.Delete(Key("fd00:0:0:1::1"));
+            firewall.Update(table, Environment.TickCount64);
+            Assert.True(Connects("fd00:0:0:1::5", "fd00::2", listener));
+        });
+    }
+
+    [Fact]
+    public void AnElementExpiresWhenItsScoreDecaysToTheThresholdAndIsRetimedWhenHitsRaiseIt()
+    {
+        NetworkNamespace.Run(() =>
+        {
+            // 3 points an hour, blocked above 15: 20 is blocked for two hours, 23 for three.
+            using ScoreTable table = ScoreTable.CreatePrivate(s_spec with { DecayPeriodSeconds = 3600 });
+            using TableFirewall firewall = NewFirewall(out _);
+            table.Set(Key("192.0.2.1"), 20, table.Now);
+            firewall.Update(table, Environment.TickCount64);
+            Assert.Matches(@"192\.0\.2\.1 counter packets 0 bytes 0 timeout 1h59m5\ds", Nft("list set inet tinyfence spam_ipv4"));
+
+            table.Hit(Key("192.0.2.1"), 3, table.Now);
+            firewall.Update(table, Environment.TickCount64);
+            Assert.Matches(@"192\.0\.2\.1 counter packets 0 bytes 0 timeout 2h59m5\ds", Nft("list set inet tinyfence spam_ipv4"));
+
+            // Never decaying: the kernel holds it a day at most, so nothing outlives the daemon by more.
+            table.Set(Key("192.0.2.1"), 20, table.Now);
+            using ScoreTable forever = ScoreTable.CreatePrivate(s_spec with { DecayPoints = 0 });
+            forever.Set(Key("192.0.2.2"), 20, forever.Now);
+            using TableFirewall other = new("forever", new FirewallOptions { Ports = [Port] }, new Logger(new MemorySink()));
+            other.Update(forever, Environment.TickCount64);
+            Assert.Matches(@"192\.0\.2\.2 counter packets 0 bytes 0 timeout 23h59m5\ds", Nft("list set inet tinyfence forever_ipv4"));
+        });
+    }
+
+    [Fact]
+    public void ASetChangedBySomeoneElseIsReplacedFromTheTableAndSaidOnce()
+    {
+        NetworkNamespace.Run(() =>
+        {
+            using ScoreTable table = ScoreTable.CreatePrivate(s_spec);
+            using TableFirewall firewall = NewFirewall(out MemorySink log);
+            table.Set(Key("192.0.2.1"), 20, table.Now);
+            firewall.Update(table, Environment.TickCount64);
+
+            Nft("delete table inet tinyfence");
+            table.Set(Key("192.0.2.1"), 0, table.Now);
+            table.Set(Key("192.0.2.2"), 20, table.Now);
+            firewall.Update(table, Environment.TickCount64);
+            firewall.Update(table, Environment.TickCount64);
+
+            string listed = Nft("list set inet tinyfence spam_ipv4");
+            Assert.Contains("192.0.2.2 counter", listed);
+            Assert.DoesNotContain("192.0.2.1", listed);
+            (LogLevel level, string text) = Assert.Single(log.Lines, l => l.Level <= LogLevel.Warning);
+            Assert.Equal(LogLevel.Warning, level);
+            Assert.Contains("changed by someone else", text);
+        });
+    }
+
+    [Fact]
+    public void ASteadySecondWithBlockedAddressesAllocatesNothing()
+    {
+        NetworkNamespace.Run(() =>
+        {
+            using ScoreTable table = ScoreTable.CreatePrivate(s_spec);
+            using TableFirewall firewall = NewFirewall(out _);
+            for (int i = 1; i <= 200; i++)
+            {
+                table.Set(IpKey.FromIPv4(0xC000_0200u + (uint)i), 20, table.Now);
+                table.Set(new IpKey(0x2001_0db8_0000_0000UL + (ulong)i, 0), 20, table.Now);
+            }
+
+            firewall.Update(table, Environment.TickCount64);
+            Assert.Equal(400, firewall.Installed);
+
+            // Each round dumps both sets' counters and compares the table with them.
+            long allocated = Allocations.OfRounds(() => firewall.Update(table, Environment.TickCount64), warmUp: 20, rounds: 200);
+            Assert.Equal(0, allocated);
+        });
+    }
+
     private static TableFirewall NewFirewall(out MemorySink sink)
     {
         sink = new MemorySink();
