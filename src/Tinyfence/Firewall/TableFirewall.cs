@@ -36,6 +36,7 @@ internal sealed class TableFirewall(string tableName, FirewallOptions options, L
     private InstalledElements _next6 = new();
     private NetlinkSocket? _socket;
     private bool _replaceDue = true;
+    private bool _replacedOnce;
     private int _failingErrno;
     private long _retryAtMs;
 
@@ -132,6 +133,12 @@ internal sealed class TableFirewall(string tableName, FirewallOptions options, L
         int error = Send(_batch);
         if (error == 0)
         {
+            if (_replacedOnce is false && FirewallProbe.Limitation(FirewallProbe.Kernel, Options.BlockedPoints) is { } limitation)
+            {
+                log.Warning($"table \"{tableName}\": firewall: {limitation}");
+            }
+
+            _replacedOnce = true;
             _replaceDue = false;
             log.Info($"table \"{tableName}\": firewall: {Installed} addresses in inet tinyfence sets {_names.IPv4SetName}, {_names.IPv6SetName}");
         }
