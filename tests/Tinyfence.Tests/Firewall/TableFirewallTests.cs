@@ -181,22 +181,6 @@ public class TableFirewallTests
 
     private static string Nft(string arguments) => NetworkNamespace.Command("nft", arguments);
 
-    /// <summary>Connects from <paramref name="source"/>; false when the kernel answers with a reset.</summary>
-    private static bool Connects(string source, string destination, TcpListener listener)
-    {
-        var family = IPAddress.Parse(source).AddressFamily;
-        using var client = new Socket(family, SocketType.Stream, ProtocolType.Tcp);
-        client.Bind(new IPEndPoint(IPAddress.Parse(source), 0));
-        try
-        {
-            client.Connect(new IPEndPoint(IPAddress.Parse(destination), Port));
-        }
-        catch (SocketException e) when (e.SocketErrorCode == SocketError.ConnectionRefused)
-        {
-            return false;
-        }
-
-        using Socket accepted = listener.AcceptSocket();
-        return true;
-    }
+    private static bool Connects(string source, string destination, TcpListener listener) =>
+        TcpProbe.Connects(source, destination, Port, listener);
 }

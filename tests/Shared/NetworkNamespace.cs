@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Runtime.ExceptionServices;
 using System.Runtime.InteropServices;
 
-namespace Tinyfence.Tests.Support;
+namespace Tinyfence.Testing;
 
 /// <summary>
 /// Runs a test body on a thread of its own in a new network namespace (unshare(CLONE_NEWNET)
