@@ -114,6 +114,13 @@ internal sealed class TableFirewall(string tableName, FirewallOptions options, L
             }
         }
 
+        // A reload replaces sets that may hold refused connections not yet counted: count them first.
+        if (Options.BlockedPoints > 0 && _failingErrno == 0)
+        {
+            _ = ReadCounters(table, _installed4, _names.IPv4Set);
+            _ = ReadCounters(table, _installed6, _names.IPv6Set);
+        }
+
         _batch.BeginBatch();
         KernelObjects.Table(_batch);
         KernelObjects.Chain(_batch, _names);

@@ -74,6 +74,26 @@ public class TableFirewallTests
     }
 
     [Fact]
+    public void AReplaceCountsTheRefusedConnectionsOfTheSetItReplaces()
+    {
+        NetworkNamespace.Run(() =>
+        {
+            using ScoreTable table = ScoreTable.CreatePrivate(s_spec);
+            using TableFirewall firewall = NewFirewall(out _);
+            using var listener = new TcpListener(IPAddress.Any, Port);
+            listener.Start();
+            table.Set(Key("127.0.0.2"), 16, table.Now);
+            firewall.Update(table, Environment.TickCount64);
+            Assert.False(Connects("127.0.0.2", "127.0.0.1", listener));
+
+            firewall.ReplaceNext();
+            firewall.Update(table, Environment.TickCount64);
+            Assert.Equal(17, table.Get(Key("127.0.0.2"), table.Now));
+            Assert.Contains("127.0.0.2 counter packets 0", Nft("list set inet tinyfence spam_ipv4"));
+        });
+    }
+
+    [Fact]
     public void AnIPv6PrefixIsRefusedAsAWholeWhileTheNextPrefixIsServed()
     {
         NetworkNamespace.Run(() =>
