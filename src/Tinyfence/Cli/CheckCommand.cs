@@ -33,6 +33,7 @@ internal static class CheckCommand
             return ExitCodes.Config;
         }
 
+        FirewallCheck.Report(config, source.Describe(), errors);
         output.Write(ConfigFormatter.Format(config));
         errors.WriteLine($"{source.Describe()}: OK, {config.Rules.Count} rule(s)");
         return ExitCodes.Ok;

@@ -90,6 +90,12 @@ public static class ConfigFormatter
 
             text.Append('\n');
         }
+
+        if (table.Firewall is { } firewall)
+        {
+            text.Append("    firewall nftables ports ").AppendJoin(' ', firewall.Ports).Append(" blocked-points ").Append(firewall.BlockedPoints).Append('\n');
+        }
+
         return text.Append("}\n").ToString();
     }
 

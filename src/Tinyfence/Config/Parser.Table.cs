@@ -4,7 +4,7 @@ namespace Tinyfence.Config;
 
 public sealed partial class Parser
 {
-    private static readonly string[] s_tableKeys = ["capacity", "decay", "block", "ipv6-prefix", "snapshot", "blocklist", "share"];
+    private static readonly string[] s_tableKeys = ["capacity", "decay", "block", "ipv6-prefix", "snapshot", "blocklist", "firewall", "share"];
 
     // A day's worth of seconds, ten years over: periods are stored as 32-bit seconds.
     private static readonly TimeSpan s_longestDecayPeriod = TimeSpan.FromDays(3650);
@@ -58,6 +58,9 @@ public sealed partial class Parser
                     break;
                 case "blocklist":
                     table = table with { BlocklistEvery = ParseEveryOrOff("blocklist", "1s") };
+                    break;
+                case "firewall":
+                    table = table with { Firewall = ParseFirewall() };
                     break;
                 default:
                     table = table with { Share = ParseShare() };

@@ -26,4 +26,7 @@ public sealed record TableSection(SourceLocation Location, string Name)
 
     /// <summary>The Redis this table's scores are shared through with other nodes; null: not shared.</summary>
     public ShareSection? Share { get; init; }
+
+    /// <summary>The kernel set of blocked addresses and its rule; null: none.</summary>
+    public FirewallOptions? Firewall { get; init; }
 }

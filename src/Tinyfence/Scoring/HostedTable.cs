@@ -1,5 +1,6 @@
 using Tinyfence.Blocklist;
 using Tinyfence.Config;
+using Tinyfence.Firewall;
 using Tinyfence.Logging;
 using Tinyfence.Sharing;
 using Tinyfence.Table;
@@ -26,6 +27,9 @@ internal sealed class HostedTable(ScoreTable table, TableSection section, string
 
     /// <summary>The Redis share of the table (<c>share redis</c>); owned by the table host, which moves it to a reshaped table.</summary>
     public TableShare? Share { get; set; }
+
+    /// <summary>The kernel set of the table's blocked addresses; null without <c>firewall nftables</c>.</summary>
+    public TableFirewall? Firewall { get; set; }
 
     /// <summary>The blocked set last written to the blocklist; null before the first write.</summary>
     public ulong? WrittenFingerprint { get; set; }
@@ -87,5 +91,9 @@ internal sealed class HostedTable(ScoreTable table, TableSection section, string
         }
     }
 
-    public void Dispose() => Table.Dispose();
+    public void Dispose()
+    {
+        Firewall?.Dispose();
+        Table.Dispose();
+    }
 }

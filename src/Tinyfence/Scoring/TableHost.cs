@@ -1,5 +1,6 @@
 using Tinyfence.Blocklist;
 using Tinyfence.Config;
+using Tinyfence.Firewall;
 using Tinyfence.Interop;
 using Tinyfence.Layout;
 using Tinyfence.Logging;
@@ -93,6 +94,12 @@ internal sealed class TableHost(Logger log) : IDisposable
                 log.Notice($"table \"{old.Section.Name}\" is no longer in the config: saved to {old.SnapshotPath} and closed");
             }
 
+            // A reshaped table's successor replaces the chain and sets at its first upkeep.
+            if (!next.Exists(t => t.Section.Name == old.Section.Name && t.Firewall is not null))
+            {
+                old.Firewall?.Remove();
+            }
+
             old.Table.Retire();
             _retired.Add((old, Environment.TickCount64 + RetiredGraceMs));
         }
@@ -163,6 +170,7 @@ internal sealed class TableHost(Logger log) : IDisposable
             current.Section = section;
             current.Blocklist = BlocklistFor(section, settings, current.Blocklist);
             current.WrittenFingerprint = null;
+            current.Firewall = FirewallFor(section, current.Firewall);
             return current;
         }
 
@@ -187,7 +195,10 @@ internal sealed class TableHost(Logger log) : IDisposable
             log.Notice($"table \"{section.Name}\": {loaded} entries from {snapshotPath}; capacity {spec.Capacity}, {table.MemoryBytes / 1024} KiB at {viewPath}");
         }
 
-        return new HostedTable(table, section, snapshotPath, BlocklistFor(section, settings, null), log);
+        return new HostedTable(table, section, snapshotPath, BlocklistFor(section, settings, null), log)
+        {
+            Firewall = FirewallFor(section, null),
+        };
     }
 
     /// <summary>
@@ -230,6 +241,28 @@ internal sealed class TableHost(Logger log) : IDisposable
         // Readable by all: Apache's children read it as Apache's user, and each rewrite makes a
         // new file, so a group given once would not last. It lists blocked addresses only.
         return new SdbmMapWriter(basePath, "BLOCK"u8, Convert.ToInt32("644", 8));
+    }
+
+    /// <summary>
+    /// The table's firewall: the one it had when its options are unchanged (replaced from the
+    /// table at the next upkeep, as after every reload), a new one when they changed, none when
+    /// the option went (its chain and sets are then removed from the kernel).
+    /// </summary>
+    private TableFirewall? FirewallFor(TableSection section, TableFirewall? current)
+    {
+        if (current is not null && current.Options == section.Firewall)
+        {
+            current.ReplaceNext();
+            return current;
+        }
+
+        if (current is not null)
+        {
+            current.Remove();
+            current.Dispose();
+        }
+
+        return section.Firewall is { } options ? new TableFirewall(section.Name, options, log) : null;
     }
 
     private static TableSpec ToSpec(TableSection section) => new(

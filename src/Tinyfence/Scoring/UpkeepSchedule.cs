@@ -41,6 +41,7 @@ internal sealed class UpkeepSchedule(TableHost host)
                 hosted.NextBlocklistMs = nowMs + (long)hosted.Section.BlocklistEvery!.Value.TotalMilliseconds;
             }
 
+            hosted.Firewall?.Update(hosted.Table, nowMs);
             if (hosted.Section.SnapshotEvery is { } every && nowMs >= hosted.NextSnapshotMs)
             {
                 hosted.SaveSnapshot();

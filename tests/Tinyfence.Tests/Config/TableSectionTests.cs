@@ -37,6 +37,30 @@ public class TableSectionTests
     }
 
     [Fact]
+    public void AFirewallRefusesPortsAndAddsPointsPerRefusedConnection()
+    {
+        TinyfenceConfig config = TestConfig.LoadValid("""
+            table "a" { block above 15 firewall nftables }
+            table "b" { block above 15 firewall nftables ports 443 8443 443 blocked-points 0 }
+            table "c" { block above 15 firewall off }
+            table "d" { block above 15 }
+            """);
+        FirewallOptions a = config.Tables[0].Firewall!;
+        Assert.Equal([(ushort)80, 443], a.Ports);
+        Assert.Equal(1, a.BlockedPoints);
+        FirewallOptions b = config.Tables[1].Firewall!;
+        Assert.Equal([(ushort)443, 8443], b.Ports);
+        Assert.Equal(0, b.BlockedPoints);
+        Assert.Null(config.Tables[2].Firewall);
+        Assert.Null(config.Tables[3].Firewall);
+
+        string text = ConfigFormatter.Format(config);
+        Assert.Contains("    firewall nftables ports 443 8443 blocked-points 0\n", text, StringComparison.Ordinal);
+        Assert.Equal(text, ConfigFormatter.Format(TestConfig.LoadValid(text)));
+        Assert.Equal(config.Tables[1], TestConfig.LoadValid(text).Tables[1] with { Location = config.Tables[1].Location });
+    }
+
+    [Fact]
     public void AServerSection()
     {
         TinyfenceConfig config = TestConfig.LoadValid("""
@@ -85,6 +109,11 @@ public class TableSectionTests
     [InlineData("table \"t\" { block above 1 }\nserver { allow everyone }", "2:16: error: expected 'user' or 'group' after 'allow'")]
     [InlineData("set run-dir relative", "1:13: error: expected a quoted absolute directory after 'set run-dir'")]
     [InlineData("table \"t\" { block above 1 }\nserver { mode 2770 }", "2:15: error: expected an octal file mode from 0000 to 0777")]
+    [InlineData("table \"spam\" { block above 1 firewall iptables }", "1:39: error: expected 'nftables' or 'off' after 'firewall'")]
+    [InlineData("table \"spam\" { block above 1 firewall nftables ports }", "1:54: error: expected one or more TCP ports after 'ports'")]
+    [InlineData("table \"spam\" { block above 1 firewall nftables ports 80 70000 }", "1:57: error: expected a TCP port (1-65535) after 'ports'")]
+    [InlineData("table \"spam\" { block above 1 firewall nftables blocked-points -1 }", "1:63: error: expected a number of points per refused connection")]
+    [InlineData("table \"spam\" { block above 1 firewall nftables firewall off }", "1:48: error: 'firewall' is already set")]
     [InlineData("set run-dir \"/run/a-very-long-directory-name/that-goes-on/and-on/and-on/until/the/kernel/says/no/more/at/all/really\"\ntable \"t\" { block above 1 }", "1:5: error: the socket path")]
     public void MistakesAreReportedWhereTheyAre(string text, string expected)
     {
