@@ -105,7 +105,7 @@ internal static class TableBench
             Fill(filled, newcomers, now);
             TableStats full = filled.Stats;
             Console.WriteLine(Invariant(
-                $"| (filled to capacity: entries={full.Entries:N0} evictions={full.Evictions:N0}) | | | | | | |"));
+                $"| (filled to capacity: entries={full.Entries:N0} evictions={full.Evictions:N0}, longest probe {filled.LongestProbe} slots) | | | | | | |"));
         }
 
         Row("TableView.TryGetScore (present), view.Now each", Measure(n => ViewGet(view, keys, n)), null);
