@@ -19,8 +19,8 @@ internal static class TableLayout
 
     /// <summary>
     /// The hard bound on probes: no entry is ever put further than this from its home slot. With
-    /// random keys it is never reached (at 3/4 full, Robin Hood keeps the longest displacement of
-    /// 2^22 entries at 22, and each slot further halves its odds): only keys crafted against the
+    /// random keys it is never reached (at 3/4 full, the longest probe measures 16 to 23 slots for
+    /// 200,000 entries, 23 to 27 for 2^20, and each slot further halves the odds): only keys crafted against the
     /// seed crowd a neighbourhood that far, and then the newcomer is refused, not an entry evicted.
     /// Also the neighbourhood a full table looks at for the entry to evict.
     /// </summary>
