@@ -4,10 +4,12 @@ using System.Text;
 namespace Tinyfence.Table;
 
 /// <summary>
-/// A fixed-size open-addressing table of per-address scores (linear probing within
-/// <see cref="TableLayout.MaxProbe"/> slots, backward-shift deletion, eviction of the weakest
-/// entry of a full neighbourhood). All of its memory is allocated when it is created; no
-/// operation allocates. One writer at a time (a lock: requests arrive on several threads);
+/// A fixed-size open-addressing table of per-address scores: Robin Hood linear probing (entries
+/// of a run kept in the order of their home slots, so no entry strays far from home), at most
+/// <see cref="TableLayout.MaxProbe"/> slots from home, backward-shift deletion. It holds its
+/// capacity in full: an entry is evicted only when the table is full, the weakest of the
+/// newcomer's neighbourhood, and only if it is no higher than the newcomer. All of its memory is
+/// allocated when it is created; no operation allocates. One writer at a time (a lock: requests arrive on several threads);
 /// readers never lock (<see cref="TableReader"/>), in this process or through the shared view.
 /// </summary>
 public sealed unsafe partial class ScoreTable : IDisposable
@@ -42,6 +44,9 @@ public sealed unsafe partial class ScoreTable : IDisposable
     public int SlotCount => (int)_header->SlotCount;
 
     public long MemoryBytes => _memory.Length;
+
+    /// <summary>The most slots a lookup examines in this table (see <see cref="TableHeader.LongestProbe"/>).</summary>
+    public int LongestProbe => (int)Volatile.Read(ref _header->LongestProbe);
 
     public int Count => (int)Volatile.Read(ref _header->Count);
 
@@ -292,7 +297,7 @@ public sealed unsafe partial class ScoreTable : IDisposable
         h->HeaderSize = TableLayout.HeaderSize;
         h->SlotCount = (uint)slotCount;
         h->Capacity = (uint)spec.Capacity;
-        h->MaxProbe = TableLayout.MaxProbe;
+        h->LongestProbe = 0;
         h->EntrySize = TableLayout.EntrySize;
         h->SeedK0 = seed0;
         h->SeedK1 = seed1;

@@ -4,9 +4,11 @@ namespace Tinyfence.Table;
 
 /// <summary>
 /// Lock-free lookups in a table's memory, as the daemon's request threads and the adapters in
-/// other processes do them while the daemon writes. Each entry is copied under its sequence
-/// counter; the whole probe is repeated if a deletion moved entries meanwhile. Retries are
-/// bounded so a reader never hangs, not even on a table whose writer died mid-write.
+/// other processes do them while the daemon writes. A probe goes from the key's home slot until
+/// the key, an empty slot, or <see cref="TableHeader.LongestProbe"/> slots. Each entry is copied
+/// under its sequence counter; the whole probe is repeated if an insertion or a deletion moved
+/// entries meanwhile. Retries are bounded so a reader never hangs, not even on a table whose
+/// writer died mid-write.
 /// </summary>
 internal readonly unsafe struct TableReader
 {
@@ -40,6 +42,16 @@ internal readonly unsafe struct TableReader
 
     /// <summary>The key's full 64-bit keyed hash (fingerprints of key sets).</summary>
     public ulong Hash(IpKey key) => _hash.Of(key.Hi, key.Lo);
+
+    /// <summary>
+    /// How many slots a probe examines at most: the writer's bound, read anew for each probe
+    /// (it grows while the table fills), clamped so a damaged file cannot send a reader further.
+    /// </summary>
+    public uint ProbeLimit => Math.Min(Volatile.Read(ref _header->LongestProbe), Math.Min((uint)TableLayout.MaxProbe, _slots));
+
+    /// <summary>How far slot <paramref name="index"/> is from <paramref name="home"/>, wrapping at the end.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public uint Distance(uint home, uint index) => index >= home ? index - home : index + _slots - home;
 
     /// <summary>The slot <paramref name="distance"/> after <paramref name="home"/>, wrapping at the end.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -76,7 +88,8 @@ internal readonly unsafe struct TableReader
 
     private ReadOutcome Probe(IpKey key, uint home, out StoredScore stored)
     {
-        for (uint distance = 0; distance < TableLayout.MaxProbe; distance++)
+        uint limit = ProbeLimit;
+        for (uint distance = 0; distance < limit; distance++)
         {
             if (!TryCopy(ref _entries[Next(home, distance)], out stored, ProbeEntryAttempts))
             {

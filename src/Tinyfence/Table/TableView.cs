@@ -71,7 +71,6 @@ public sealed unsafe class TableView : IDisposable
             && header->Version == TableLayout.Version
             && header->HeaderSize == TableLayout.HeaderSize
             && header->EntrySize == TableLayout.EntrySize
-            && header->MaxProbe == TableLayout.MaxProbe
             && slots >= TableLayout.MaxProbe && slots <= int.MaxValue / TableLayout.EntrySize
             && header->DecayPeriod != 0
             && header->IPv6PrefixBits is >= 1 and <= 128

@@ -141,54 +141,94 @@ public class ScoreTableTests
         Assert.Equal(listed, top[..listed].ToArray().Select(e => e.Key).Distinct().Count());
     }
 
-    [Fact]
-    public void EvictionTakesTheLowestUnblockedScoreAndSparesBlockedAddresses()
+    [Theory]
+    [InlineData(16, 1UL)]
+    [InlineData(1000, 2UL)]
+    [InlineData(65536, 3UL)]
+    [InlineData(200_000, 4UL)]
+    [InlineData(200_000, 5UL)]
+    public void ATableFilledToItsCapacityEvictsNothingAndProbesAtMost32Slots(int capacity, ulong seed)
     {
-        // A known seed, so the test can pick keys that all share one home slot (one probe window).
-        using ScoreTable table = ScoreTable.CreatePrivate(Spec(capacity: 1000), 11, 22);
-        IpKey[] colliding = CollidingKeys(table, home: 5, count: TableSpecWindow + 2);
+        using ScoreTable table = ScoreTable.CreatePrivate(Spec(capacity), seed, seed * 31);
+        for (uint i = 1; i <= capacity; i++)
+        {
+            table.Hit(Keys.V4(i), 20, T0);
+        }
 
-        // Fill the whole window: blocked addresses everywhere but two.
-        for (int i = 0; i < TableSpecWindow; i++)
+        Assert.Equal((capacity, 0UL), (table.Count, table.Stats.Evictions));
+        for (uint i = 1; i <= capacity; i++)
+        {
+            Assert.Equal(20, table.Get(Keys.V4(i), T0));
+        }
+
+        // The README's figures: 16 to 23 slots measured at 200,000 (the hard limit is 64).
+        Assert.InRange(table.LongestProbe, 1, 32);
+    }
+
+    [Fact]
+    public void ATableTakes43BytesPerAddressOfItsCapacity()
+    {
+        using ScoreTable table = ScoreTable.CreatePrivate(Spec(capacity: 200_000));
+        Assert.Equal(266_667, table.SlotCount);
+        Assert.InRange(table.MemoryBytes / 200_000.0, 42.6, 43.0);
+    }
+
+    [Fact]
+    public void AFullTableEvictsItsWeakestNeighbourOnlyWhenItIsNoHigherThanTheNewcomer()
+    {
+        // A known seed, so the test can pick keys that all share one home slot: the whole table
+        // (32 addresses, 64 slots) is one neighbourhood.
+        using ScoreTable table = ScoreTable.CreatePrivate(Spec(capacity: 32), 11, 22);
+        IpKey[] colliding = CollidingKeys(table, home: 5, count: 36);
+        for (int i = 0; i < 32; i++)
         {
             table.Set(colliding[i], i == 7 ? 3 : i == 20 ? 2 : 50, T0);
         }
 
-        table.Hit(colliding[TableSpecWindow], 1, T0);
-        Assert.Equal(0, table.Get(colliding[20], T0));   // lowest unblocked: gone
-        Assert.Equal(3, table.Get(colliding[7], T0));
-        Assert.Equal(1, table.Get(colliding[TableSpecWindow], T0));
+        Assert.Equal((32, 0UL), (table.Count, table.Stats.Evictions));
 
-        // Next, 7 (3 points) beats the newcomer (1 point)? No: the newcomer has the lowest score.
-        table.Hit(colliding[TableSpecWindow + 1], 1, T0);
-        Assert.Equal(0, table.Get(colliding[TableSpecWindow], T0));
-        Assert.Equal(3, table.Get(colliding[7], T0));
-        for (int i = 0; i < TableSpecWindow; i++)
+        // Weaker than every entry: the newcomer is the one not kept.
+        table.Hit(colliding[32], 1, T0);
+        Assert.Equal((0, 2), (table.Get(colliding[32], T0), table.Get(colliding[20], T0)));
+
+        // As weak as the weakest: the newer address takes its place.
+        table.Hit(colliding[33], 2, T0);
+        Assert.Equal((0, 2, 3), (table.Get(colliding[20], T0), table.Get(colliding[33], T0), table.Get(colliding[7], T0)));
+
+        // Blocked newcomers push out the two lowest, and no blocked address.
+        table.Set(colliding[34], 40, T0);
+        table.Set(colliding[35], 40, T0);
+        Assert.Equal((0, 0, 40, 40), (table.Get(colliding[33], T0), table.Get(colliding[7], T0), table.Get(colliding[34], T0), table.Get(colliding[35], T0)));
+        for (int i = 0; i < 32; i++)
         {
             if (i is not 7 and not 20)
             {
                 Assert.Equal(50, table.Get(colliding[i], T0));
             }
         }
+
+        Assert.Equal((32, 4UL), (table.Count, table.Stats.Evictions));
     }
 
     [Fact]
-    public void AWindowOfBlockedAddressesEvictsTheLowestBlockedOne()
+    public void AFullTableOfBlockedAddressesGivesWayOnlyToAHigherScore()
     {
-        using ScoreTable table = ScoreTable.CreatePrivate(Spec(capacity: 1000), 3, 4);
-        IpKey[] colliding = CollidingKeys(table, home: 9, count: TableSpecWindow + 1);
-        for (int i = 0; i < TableSpecWindow; i++)
+        using ScoreTable table = ScoreTable.CreatePrivate(Spec(capacity: 32), 3, 4);
+        IpKey[] colliding = CollidingKeys(table, home: 9, count: 34);
+        for (int i = 0; i < 32; i++)
         {
             table.Set(colliding[i], 100 + i, T0);
         }
 
-        table.Hit(colliding[TableSpecWindow], 1, T0);
-        Assert.Equal(0, table.Get(colliding[0], T0));
-        Assert.Equal(1, table.Get(colliding[TableSpecWindow], T0));
+        table.Hit(colliding[32], 1, T0);
+        Assert.Equal((0, 100), (table.Get(colliding[32], T0), table.Get(colliding[0], T0)));
+
+        table.Set(colliding[33], 150, T0);
+        Assert.Equal((150, 0, 101), (table.Get(colliding[33], T0), table.Get(colliding[0], T0), table.Get(colliding[1], T0)));
     }
 
     [Fact]
-    public void AdversarialKeysCostOneWindowAndOnlyUnderTheSeedTheyWereMadeFor()
+    public void KeysCraftedAgainstTheSeedFillOneNeighbourhoodAndAreRefusedBeyondIt()
     {
         using ScoreTable known = ScoreTable.CreatePrivate(Spec(capacity: 4000), 1, 2);
         IpKey[] attack = CollidingKeys(known, home: 100, count: 500);
@@ -200,9 +240,12 @@ public class ScoreTableTests
             known.Hit(key, 1, T0);
         }
 
-        // Under the seed they were crafted for, the attack shares one window of 32 slots.
-        Assert.True(known.Count <= TableSpecWindow + 1, $"count {known.Count}");
+        // Under the seed they were crafted for, the attack gets the 64 slots from its home at
+        // most; the rest is refused, no entry is pushed out, and no probe grows past the limit.
+        Assert.InRange(known.Count, 2, TableLayout.MaxProbe + 1);
+        Assert.Equal(501UL, known.Stats.Evictions + (ulong)known.Count);
         Assert.Equal(20, known.Get(victim, T0));
+        Assert.Equal(TableLayout.MaxProbe, known.LongestProbe);
 
         // Under any other seed (the daemon draws one at random) the same keys spread out.
         using ScoreTable other = ScoreTable.CreatePrivate(Spec(capacity: 4000));
@@ -441,7 +484,6 @@ public class ScoreTableTests
         Assert.True(checkedReads >= 10_000 && rounds >= 100, $"only {checkedReads} reads, {rounds} writer rounds");
     }
 
-    internal const int TableSpecWindow = 32;
 
     // Every field derived from the key and the score: a torn copy cannot match.
     private static StoredScore Stamped(IpKey key, int score) =>

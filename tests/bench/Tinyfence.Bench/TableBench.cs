@@ -97,6 +97,17 @@ internal static class TableBench
 
         Row("ScoreTable.Set (existing key)", Measure(n => Set(table, keys, now, n)), null);
         Row("ScoreTable.Delete (present; put back between rounds)", Measure(_ => Delete(table, keys), KeyCount, () => Refill(table, keys, now)), null);
+        IpKey[] newcomers = Keys(Capacity, first: 12, shuffleSeed: 3);
+        using (ScoreTable filled = ScoreTable.CreatePrivate(spec))
+        {
+            Row("ScoreTable.Hit (new key: an empty table filled to capacity; emptied between rounds)",
+                Measure(_ => Fill(filled, newcomers, now), Capacity, () => Delete(filled, newcomers)), null);
+            Fill(filled, newcomers, now);
+            TableStats full = filled.Stats;
+            Console.WriteLine(Invariant(
+                $"| (filled to capacity: entries={full.Entries:N0} evictions={full.Evictions:N0}, longest probe {filled.LongestProbe} slots) | | | | | | |"));
+        }
+
         Row("TableView.TryGetScore (present), view.Now each", Measure(n => ViewGet(view, keys, n)), null);
         Row("TableView.TryGetScore (absent), view.Now each", Measure(n => ViewGet(view, absent, n)), null);
         Row("map: RewriteMapProgram.Answer (parse, view, verdict)", Measure(n => MapAnswer(map, mapKeys, n)), null);
@@ -203,6 +214,18 @@ internal static class TableBench
         }
 
         return deleted;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static long Fill(ScoreTable table, IpKey[] keys, uint now)
+    {
+        long sum = 0;
+        foreach (IpKey key in keys)
+        {
+            sum += table.Hit(key, 20, now);
+        }
+
+        return sum;
     }
 
     private static void Refill(ScoreTable table, IpKey[] keys, uint now)
