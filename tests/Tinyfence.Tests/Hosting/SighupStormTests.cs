@@ -1,5 +1,5 @@
-using System.Globalization;
 using Tinyfence.Testing;
+using Tinyfence.Tests.Actions;
 using Tinyfence.Tests.Support;
 
 namespace Tinyfence.Tests.Hosting;
@@ -42,41 +42,9 @@ public sealed class SighupStormTests : IDisposable
         Assert.Equal("done", File.ReadAllText(marker).Trim());
         Assert.Equal(1, daemon.CountLines("slow: started"));
         Assert.InRange(daemon.CountLines("SIGHUP: reloading"), 1, 500);
-        Assert.Empty(Zombies(daemon.Pid));
+        Assert.Empty(ProcFs.ZombieChildren(daemon.Pid));
 
         daemon.Signal(Posix.SIGTERM);
         Assert.Equal(0, daemon.WaitForExit(Patience.Short));
-    }
-
-    /// <summary>Children of <paramref name="parent"/> that exited and were not reaped.</summary>
-    private static List<int> Zombies(int parent)
-    {
-        var zombies = new List<int>();
-        foreach (string dir in Directory.EnumerateDirectories("/proc"))
-        {
-            if (!int.TryParse(Path.GetFileName(dir), NumberStyles.None, CultureInfo.InvariantCulture, out int pid))
-            {
-                continue;
-            }
-
-            string stat;
-            try
-            {
-                stat = File.ReadAllText(Path.Combine(dir, "stat"));
-            }
-            catch (IOException)
-            {
-                continue;
-            }
-
-            // After the last ')': state, then the parent's pid.
-            string[] fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-            if (fields[0] == "Z" && fields[1] == parent.ToString(CultureInfo.InvariantCulture))
-            {
-                zombies.Add(pid);
-            }
-        }
-
-        return zombies;
     }
 }
