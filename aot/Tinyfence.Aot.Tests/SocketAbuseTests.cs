@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net.Sockets;
 using System.Text;
 using Tinyfence.Aot.Tests.Infrastructure;
@@ -93,6 +94,46 @@ public class SocketAbuseTests
 
         daemon.Signal(Posix.SIGTERM);
         Assert.Equal(0, daemon.WaitForExit(Patience.Short));
+    }
+
+    [Fact]
+    public void TheDaemonRaisesItsOpenFileLimitForMaxClientsOrSaysWhatToRaise()
+    {
+        using var dir = new TempDir();
+        string config = dir.Write("tinyfence.conf", $$"""
+            set run-dir "{{dir.Path}}/run"
+            set state-dir "{{dir.Path}}/state"
+            table "spam" { capacity 1000 decay 3 per 1d block above 15 }
+            server { max-clients 1100 }
+            """);
+
+        // Started with systemd's soft limit, under a hard limit with room: raised as far as needed.
+        using (RunningDaemon daemon = RunningDaemon.Start("prlimit", "--nofile=1024:8192", Repo.PublishedBinary, "run", "-c", config))
+        {
+            daemon.WaitForLine("serving 1 table(s)");
+            Assert.Equal((1228, 8192), OpenFileLimits(daemon.Pid));
+            Assert.Equal(0, daemon.CountLines("open files"));
+            daemon.Signal(Posix.SIGTERM);
+            Assert.Equal(0, daemon.WaitForExit(Patience.Short));
+        }
+
+        // A hard limit too low: raised to it, and the log says what to raise.
+        using (RunningDaemon daemon = RunningDaemon.Start("prlimit", "--nofile=256:512", Repo.PublishedBinary, "run", "-c", config))
+        {
+            daemon.WaitForLine("server: max-clients 1100 needs 1228 open files and the limit is 512: raise it");
+            daemon.WaitForLine("serving 1 table(s)");
+            Assert.Equal((512, 512), OpenFileLimits(daemon.Pid));
+            daemon.Signal(Posix.SIGTERM);
+            Assert.Equal(0, daemon.WaitForExit(Patience.Short));
+        }
+    }
+
+    /// <summary>The soft and hard "Max open files" of /proc/PID/limits.</summary>
+    private static (int Soft, int Hard) OpenFileLimits(int pid)
+    {
+        string line = File.ReadLines($"/proc/{pid}/limits").Single(l => l.StartsWith("Max open files", StringComparison.Ordinal));
+        string[] fields = line["Max open files".Length..].Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        return (int.Parse(fields[0], CultureInfo.InvariantCulture), int.Parse(fields[1], CultureInfo.InvariantCulture));
     }
 
     private static string Address(int i) => $"10.20.{i / 250}.{(i % 250) + 1}";
