@@ -149,24 +149,7 @@ internal sealed class LineProcess : IDisposable
     public void Signal(int signal) => Posix.Kill(_process.Id, signal);
 
     /// <summary>A field of /proc/PID/status in kB (VmHWM, VmRSS); -1 once the process is gone.</summary>
-    public long StatusKiB(string field)
-    {
-        try
-        {
-            foreach (string line in File.ReadLines($"/proc/{Pid}/status"))
-            {
-                if (line.StartsWith(field + ":", StringComparison.Ordinal))
-                {
-                    return long.Parse(line.AsSpan(field.Length + 1).Trim().TrimEnd("kB").Trim(), System.Globalization.CultureInfo.InvariantCulture);
-                }
-            }
-        }
-        catch (IOException)
-        {
-        }
-
-        return -1;
-    }
+    public long StatusKiB(string field) => ProcStatus.KiB(Pid, field);
 
     public void Dispose()
     {

@@ -13,12 +13,48 @@ internal static partial class Posix
     public const int SIGTERM = 15;
 
     private const int CLOCK_MONOTONIC = 1;
+    private const int RLIMIT_NOFILE = 7;
 
     [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
     private static partial int SysKill(int pid, int signal);
 
     [LibraryImport("libc", EntryPoint = "clock_gettime", SetLastError = true)]
     private static unsafe partial int ClockGetTime(int clock, long* timespec);
+
+    [LibraryImport("libc", EntryPoint = "getrlimit", SetLastError = true)]
+    private static unsafe partial int GetRLimit(int resource, ulong* limits);
+
+    [LibraryImport("libc", EntryPoint = "setrlimit", SetLastError = true)]
+    private static unsafe partial int SetRLimit(int resource, ulong* limits);
+
+    /// <summary>
+    /// Raises this process's soft limit on open files to at least <paramref name="count"/>, for
+    /// its own sockets and for the daemons it starts (they inherit it).
+    /// </summary>
+    public static unsafe void EnsureOpenFileLimit(ulong count)
+    {
+        ulong* limits = stackalloc ulong[2];
+        if (GetRLimit(RLIMIT_NOFILE, limits) != 0)
+        {
+            throw new InvalidOperationException($"getrlimit failed: errno {Marshal.GetLastPInvokeError()}");
+        }
+
+        if (limits[0] >= count)
+        {
+            return;
+        }
+
+        if (limits[1] < count)
+        {
+            throw new InvalidOperationException($"the test needs {count} open files and the hard limit is {limits[1]}: raise it (ulimit -Hn, LimitNOFILE=)");
+        }
+
+        limits[0] = count;
+        if (SetRLimit(RLIMIT_NOFILE, limits) != 0)
+        {
+            throw new InvalidOperationException($"setrlimit failed: errno {Marshal.GetLastPInvokeError()}");
+        }
+    }
 
     /// <summary>CLOCK_MONOTONIC in microseconds, the clock systemd reads MONOTONIC_USEC against.</summary>
     public static unsafe long MonotonicMicroseconds()

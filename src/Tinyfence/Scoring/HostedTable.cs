@@ -17,6 +17,9 @@ internal sealed class HostedTable(ScoreTable table, TableSection section, string
     // A snapshot failure already logged: a full disk is said once, not every minute.
     private bool _snapshotFailing;
 
+    // Likewise a blocklist that cannot be written: it is retried at every due upkeep.
+    private bool _blocklistFailing;
+
     public ScoreTable Table { get; } = table;
 
     public TableSection Section { get; set; } = section;
@@ -79,6 +82,12 @@ internal sealed class HostedTable(ScoreTable table, TableSection section, string
         {
             SdbmCommitResult result = TableScans.WriteBlocklist(Table, writer, now);
             WrittenFingerprint = blockedFingerprint;
+            if (_blocklistFailing)
+            {
+                log.Notice($"table \"{Section.Name}\": blocklist written again to {writer.BasePath}");
+            }
+
+            _blocklistFailing = false;
             if (result.DroppedKeys > 0)
             {
                 log.Warning($"table \"{Section.Name}\": blocklist holds {result.Keys} addresses, {result.DroppedKeys} did not fit (the prg adapter still sees them)");
@@ -87,7 +96,12 @@ internal sealed class HostedTable(ScoreTable table, TableSection section, string
         catch (IOException e)
         {
             // Not written: the fingerprint stays, so the next due upkeep tries again.
-            log.Warning($"table \"{Section.Name}\": cannot write the blocklist {writer.BasePath}: {e.Message}");
+            if (!_blocklistFailing)
+            {
+                log.Warning($"table \"{Section.Name}\": cannot write the blocklist {writer.BasePath}: {e.Message} (Apache reads the previous one)");
+            }
+
+            _blocklistFailing = true;
         }
     }
 

@@ -89,7 +89,7 @@ internal sealed class Session
 
     public Task Completion => _ended.Task;
 
-    /// <summary>When the session last got a request or got rid of its replies (Environment.TickCount64).</summary>
+    /// <summary>When the session last used up input or got rid of its replies (Environment.TickCount64).</summary>
     public long LastActivityMs => Volatile.Read(ref _lastActivityMs);
 
     public long PeakBufferedReplyBytes => Volatile.Read(ref _peakBufferedReplyBytes);
@@ -173,8 +173,8 @@ internal sealed class Session
             while (true)
             {
                 ReadResult result = await _reader.ReadAsync().ConfigureAwait(false);
-                Touch();
                 ReadOnlySequence<byte> buffer = result.Buffer;
+                long received = buffer.Length;
                 bool handledAll;
                 do
                 {
@@ -198,6 +198,13 @@ internal sealed class Session
                     }
                 }
                 while (!handledAll);
+
+                // Activity is input used up (requests, or an over-long line dropped), not bytes
+                // arriving: a client that drips a line one byte at a time is idle.
+                if (buffer.Length < received)
+                {
+                    Touch();
+                }
 
                 _reader.AdvanceTo(buffer.Start, buffer.End);
                 if (result.IsCompleted || result.IsCanceled || _stopRequested)

@@ -89,6 +89,7 @@ public sealed class UnixSocketServer : IDisposable, IAsyncDisposable
             throw new InvalidOperationException("the server was started already");
         }
 
+        DescriptorLimit.EnsureFor(_options.MaxClients, _log);
         string path = _options.SocketPath;
         SocketFile.ClearStale(path);
         var listener = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);

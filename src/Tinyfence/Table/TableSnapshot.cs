@@ -29,6 +29,25 @@ public static class TableSnapshot
     {
         string temporary = path + ".tmp";
         int count;
+        try
+        {
+            count = WriteTemporary(table, temporary);
+        }
+        catch
+        {
+            // A full disk must not keep the half-written file: it holds space the next save needs.
+            File.Delete(temporary);
+            throw;
+        }
+
+        File.Move(temporary, path, overwrite: true);
+        Libc.FSyncDirectory(Path.GetDirectoryName(Path.GetFullPath(path)) ?? "/");
+        return count;
+    }
+
+    private static int WriteTemporary(ScoreTable table, string temporary)
+    {
+        int count;
         using (var file = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16))
         {
             var writer = new RecordWriter(file);
@@ -50,8 +69,6 @@ public static class TableSnapshot
             file.Flush(flushToDisk: true);
         }
 
-        File.Move(temporary, path, overwrite: true);
-        Libc.FSyncDirectory(Path.GetDirectoryName(Path.GetFullPath(path)) ?? "/");
         return count;
     }
 

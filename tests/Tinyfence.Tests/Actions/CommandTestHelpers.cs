@@ -86,4 +86,32 @@ internal static class ProcFs
 
     public static int ParentPid(string stat) =>
         int.Parse(stat[(stat.LastIndexOf(')') + 4)..].Split(' ')[0], CultureInfo.InvariantCulture);
+
+    /// <summary>Children of <paramref name="parent"/> that exited and were not reaped.</summary>
+    public static List<int> ZombieChildren(int parent)
+    {
+        var zombies = new List<int>();
+        foreach (string dir in Directory.EnumerateDirectories("/proc"))
+        {
+            if (!int.TryParse(Path.GetFileName(dir), NumberStyles.None, CultureInfo.InvariantCulture, out int pid))
+            {
+                continue;
+            }
+
+            try
+            {
+                string stat = File.ReadAllText(Path.Combine(dir, "stat"));
+                if (State(stat) == 'Z' && ParentPid(stat) == parent)
+                {
+                    zombies.Add(pid);
+                }
+            }
+            catch (IOException)
+            {
+                // Gone since the listing.
+            }
+        }
+
+        return zombies;
+    }
 }

@@ -245,6 +245,32 @@ public sealed partial class UnixSocketServerTests
     }
 
     [Fact]
+    public async Task AClientThatDripsALineAByteAtATimeIsIdleAndIsClosed()
+    {
+        await using var harness = new ServerHarness(configure: o => o with { IdleTimeout = TimeSpan.FromSeconds(1) });
+        using TestClient drip = harness.Connect();
+        var since = Stopwatch.StartNew();
+
+        // Bytes keep coming, a tenth of a second apart, but never a whole request.
+        while (!drip.Socket.Poll(TimeSpan.FromMilliseconds(100), SelectMode.SelectRead))
+        {
+            try
+            {
+                drip.Send("P");
+            }
+            catch (SocketException e) when (e.SocketErrorCode is SocketError.Shutdown or SocketError.ConnectionReset)
+            {
+                // Closed between the poll and the send.
+                break;
+            }
+
+            Assert.True(since.Elapsed < Patience.Short, "a client that never completed a line was never closed");
+        }
+
+        Assert.True(drip.IsClosedByServer());
+    }
+
+    [Fact]
     public async Task AClientThatDoesNotReadItsRepliesStallsItsSessionWithinTheBoundAndIsClosed()
     {
         const int replyBytes = 4000;
