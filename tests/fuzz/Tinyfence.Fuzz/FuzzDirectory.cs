@@ -1,0 +1,21 @@
+namespace Tinyfence.Fuzz;
+
+/// <summary>A scratch directory per target and process, for the targets whose parser reads files.</summary>
+public static class FuzzDirectory
+{
+    /// <summary>Made once per process, removed when the process exits.</summary>
+    public static string Create(string target)
+    {
+        string directory = Directory.CreateDirectory(Path.Combine(Path.GetTempPath(), $"tinyfence-fuzz-{target}-{Environment.ProcessId}")).FullName;
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => Directory.Delete(directory, recursive: true);
+        return directory;
+    }
+
+    public static void Empty(string directory)
+    {
+        foreach (string file in Directory.GetFiles(directory))
+        {
+            File.Delete(file);
+        }
+    }
+}
