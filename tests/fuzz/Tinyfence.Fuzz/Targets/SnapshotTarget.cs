@@ -4,8 +4,8 @@ namespace Tinyfence.Fuzz.Targets;
 
 /// <summary>
 /// The snapshot loader, on a file of any bytes. A loaded snapshot never puts more than the
-/// table's capacity in it, nor a score above the ceiling, and what is loaded saves and loads
-/// back to as many entries.
+/// table's capacity in it, nor an entry without a score, and what is loaded saves and loads back
+/// to as many entries.
 /// </summary>
 /// <remarks>
 /// A checksum would stop the fuzzer at the door, so an input whose first byte is odd has its
@@ -48,14 +48,14 @@ public static class SnapshotTarget
     private static void CheckTable(ScoreTable table)
     {
         InvariantViolationException.Check(table.Count <= s_spec.Capacity, "a loaded snapshot never exceeds the table's capacity");
-        var ceiling = new CeilingCheck();
-        table.ForEach(table.Now, ref ceiling);
+        var scores = new ScoreCheck();
+        table.ForEach(table.Now, ref scores);
     }
 
-    private struct CeilingCheck : IEntryVisitor
+    private struct ScoreCheck : IEntryVisitor
     {
         public readonly void Visit(in StoredScore entry, int scoreNow) =>
-            InvariantViolationException.Check(entry.Score is > 0 and <= TableSpec.MaxScore && scoreNow <= TableSpec.MaxScore,
-                "a loaded score is positive and no higher than the ceiling");
+            InvariantViolationException.Check(entry.Score > 0 && scoreNow >= 0 && scoreNow <= entry.Score,
+                "a loaded score is positive and decay never raises it");
     }
 }
