@@ -12,25 +12,27 @@ public sealed class ConfigFormatterTests
 {
     private const string Mail = "mail { server \"smtp.example.com\" from \"tinyfence@example.com\" to \"admin@example.com\" ";
 
-    public static TheoryData<string, string> Configs() => new()
+    // Each row: why it is here, a config, and the string as the formatted config must hold it.
+    public static TheoryData<string, string, string> Configs() => new()
     {
         // A string may span lines: the fuzzer's first finding, formatted as "...0x0A..." before.
-        { "a ca-file with a newline", Mail + "ca-file \"/etc/tinyfel { la1 <= 2 }\nnce/ca.pem\" }\nrule \"r\" { la1 > 4 } mail" },
-        { "a rule name longer than 60 characters", "rule \"" + new string('n', 80) + "\" { la1 > 4 } log" },
-        { "a tab in a subject prefix", Mail + "subject-prefix \"[web\t1]\" }\nrule \"r\" { la1 > 4 } mail" },
-        { "a command with both kinds of quote", "rule \"r\" { la1 > 4 } run \"echo \\\"it's\\\" done\"" },
-        { "a command with a single quote", "rule \"r\" { la1 > 4 } run \"echo it's\"" },
-        { "a rule name with an escaped quote", "rule 'say \\'hi\\'' { la1 > 4 } log" },
+        { "a ca-file with a newline", Mail + "ca-file \"/etc/tinyfel { la1 <= 2 }\nnce/ca.pem\" }\nrule \"r\" { la1 > 4 } mail", "\"/etc/tinyfel { la1 <= 2 }\nnce/ca.pem\"" },
+        { "a rule name longer than 60 characters", "rule \"" + new string('n', 80) + "\" { la1 > 4 } log", "\"" + new string('n', 80) + "\"" },
+        { "a tab in a subject prefix", Mail + "subject-prefix \"[web\t1]\" }\nrule \"r\" { la1 > 4 } mail", "\"[web\t1]\"" },
+        { "a command with both kinds of quote", "rule \"r\" { la1 > 4 } run \"echo \\\"it's\\\" done\"", "\"echo \\\"it's\\\" done\"" },
+        { "a command with a single quote", "rule \"r\" { la1 > 4 } run \"echo it's\"", "\"echo it's\"" },
+        { "a rule name with an escaped quote", "rule 'say \\'hi\\'' { la1 > 4 } log", "\"say \\'hi\\'\"" },
     };
 
     [Theory]
     [MemberData(nameof(Configs))]
-    public void FormattedConfigLoadsBackToTheSameConfig(string why, string text)
+    public void FormattedConfigLoadsBackToTheSameConfig(string why, string text, string quoted)
     {
         string formatted = ConfigFormatter.Format(TestConfig.LoadValid(text));
 
         string again = ConfigFormatter.Format(TestConfig.LoadValid(formatted));
 
+        Assert.True(formatted.Contains(quoted, StringComparison.Ordinal), $"{why}: {quoted} is not in\n{formatted}");
         Assert.True(formatted == again, $"{why}: formatted\n{formatted}\nreads back as\n{again}");
     }
 

@@ -44,6 +44,32 @@ public static class ConfigTarget
         InvariantViolationException.Check(reloaded is not null,
             $"a loaded config formats to text that loads: {string.Join("; ", again.Items.Select(d => d.ToString()))}\n{formatted}");
         InvariantViolationException.Check(ConfigFormatter.Format(reloaded!) == formatted, $"formatting is stable:\n{formatted}");
+        InvariantViolationException.Check(Strings(reloaded!).SequenceEqual(Strings(config)), $"formatting keeps every string:\n{formatted}");
+    }
+
+    // The free text of a config, where a lossy quoting would show: names, commands, addresses, paths.
+    private static IEnumerable<string?> Strings(TinyfenceConfig config)
+    {
+        foreach (Rule rule in config.Rules)
+        {
+            yield return rule.Name;
+            foreach (RuleAction action in rule.Actions.Concat(rule.Recovery?.Actions ?? []))
+            {
+                yield return action.Command;
+                foreach (string recipient in action.Recipients)
+                {
+                    yield return recipient;
+                }
+            }
+        }
+
+        if (config.Mail is { } mail)
+        {
+            foreach (string? text in (string?[])[mail.Server, mail.From, mail.CaFile, mail.User, mail.PasswordFile, mail.SubjectPrefix, .. mail.To])
+            {
+                yield return text;
+            }
+        }
     }
 
     private static bool IncludesStayInside(string file)
