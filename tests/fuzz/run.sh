@@ -19,7 +19,10 @@ mkdir -p "$out"
 out=$(cd "$out" && pwd)
 "$dotnet" build "$root/tests/fuzz/Tinyfence.Fuzz" -c Release --nologo -v quiet -o "$out/bin" >"$out/build.log" 2>&1 \
     || { cat "$out/build.log" >&2; exit 1; }
-(cd "$root" && "$dotnet" tool restore >/dev/null && "$dotnet" tool run sharpfuzz "$out/bin/tinyfence.dll" >"$out/instrument.log")
+# MimeKit too: the alert-mail target's headers are encoded there.
+(cd "$root" && "$dotnet" tool restore >/dev/null \
+    && "$dotnet" tool run sharpfuzz "$out/bin/tinyfence.dll" >"$out/instrument.log" \
+    && "$dotnet" tool run sharpfuzz "$out/bin/MimeKit.dll" >>"$out/instrument.log")
 
 targets=("$@")
 if [ "${#targets[@]}" -eq 0 ]; then
