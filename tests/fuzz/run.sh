@@ -33,6 +33,9 @@ fi
 # CPU governor and core binding are not ours to set; a JIT's first inputs are slow, hence -t.
 export AFL_SKIP_BIN_CHECK=1 AFL_SKIP_CPUFREQ=1 AFL_NO_AFFINITY=1 AFL_I_DONT_CARE_ABOUT_MISSING_CRASHES=1
 export AFL_NO_UI=1 AFL_QUIET=1 AFL_SKIP_CRASHES=0
+scratch=$(mktemp -d "$( [ -d /dev/shm ] && echo /dev/shm || echo "${TMPDIR:-/tmp}")/tinyfence-fuzz.XXXXXX")
+trap 'rm -rf "$scratch"' EXIT
+export TINYFENCE_FUZZ_SCRATCH=$scratch
 status=0
 for target in "${targets[@]}"; do
     afl-fuzz -i "$root/fixtures/fuzz/$target" -o "$out/$target" -t 5000 -m none -V "$seconds" \

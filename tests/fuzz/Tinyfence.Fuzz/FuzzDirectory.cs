@@ -10,7 +10,9 @@ public static class FuzzDirectory
     /// <summary>Made once per process, removed when the process exits.</summary>
     public static string Create(string target)
     {
-        string parent = Directory.Exists(MemoryDirectory) ? MemoryDirectory : Path.GetTempPath();
+        // make fuzz names one it removes: afl-fuzz ends its targets with SIGKILL, before ProcessExit.
+        string parent = Environment.GetEnvironmentVariable("TINYFENCE_FUZZ_SCRATCH") is { Length: > 0 } scratch ? scratch
+            : Directory.Exists(MemoryDirectory) ? MemoryDirectory : Path.GetTempPath();
         string directory = Directory.CreateDirectory(Path.Combine(parent, $"tinyfence-fuzz-{target}-{Environment.ProcessId}")).FullName;
         AppDomain.CurrentDomain.ProcessExit += (_, _) => Directory.Delete(directory, recursive: true);
         return directory;
