@@ -6,6 +6,8 @@
 #   make test-deps  install, with apt-get, the Debian packages the tests use (as root or with sudo -n)
 #   make publish    the static native binary, dist/tinyfence
 #   make bench      benchmarks against the published binary (installs hyperfine and monit)
+#   make fuzz       every fuzz target under afl-fuzz for FUZZ_SECONDS each (installs afl++), one line
+#                   per target; fails on a crash or a hang (output in TestResults/fuzz)
 #   make install    the published binary, man pages, default config, systemd unit, init script,
 #                   logrotate snippet (PREFIX=/usr/local, DESTDIR, SYSCONFDIR=/etc); publishes first
 #                   if dist/tinyfence is missing
@@ -32,10 +34,13 @@ TEST_FLAGS := --nologo --logger "console;verbosity=normal"
 # verify), dpkg (dpkg-deb, start-stop-daemon) and logrotate, the packaging tests; redis-server,
 # the shared reputation's tests; prometheus (promtool), the metrics check; chromium, the status
 # page rendered headless; nftables (nft), to read back the kernel set the daemon writes over
-# netlink; afl++, the fuzz targets' short runs.
+# netlink.
 TEST_PACKAGES := groff-base file libc-bin debootstrap debian-archive-keyring gpgv python3-aiosmtpd \
 	apache2 apache2-utils libapache2-mod-security2 wrk gcc libc6-dev pkg-config libaprutil1-dev \
-	systemd dpkg logrotate redis-server prometheus chromium nftables afl++
+	systemd dpkg logrotate redis-server prometheus chromium nftables
+# make fuzz's fuzzer (the unit tests' mutation pass needs none).
+FUZZ_PACKAGES := afl++
+FUZZ_SECONDS ?= 60
 
 # Where make install puts things. The package uses PREFIX=/usr; the unit then goes to
 # /lib/systemd/system, where Debian 11 and older look (merged /usr or not).
@@ -54,7 +59,7 @@ VERSION := $(shell sed -n 's:.*<Version>\(.*\)</Version>.*:\1:p' src/Tinyfence/T
 SUBSTITUTE := sed -e 's|@SBINDIR@|$(SBINDIR)|g' -e 's|@SYSCONFDIR@|$(SYSCONFDIR)|g'
 ETC := $(DESTDIR)$(SYSCONFDIR)
 
-.PHONY: build run test test-deps unit-test aot-test publish bench clean install uninstall deb
+.PHONY: build run test test-deps unit-test aot-test publish bench fuzz clean install uninstall deb
 
 build:
 	$(DOTNET) build Tinyfence.sln --nologo
@@ -163,6 +168,10 @@ deb: publish
 
 bench: publish
 	bash tests/bench/run.sh
+
+fuzz:
+	bash tests/scripts/install-deps.sh $(FUZZ_PACKAGES)
+	bash tests/fuzz/run.sh $(FUZZ_SECONDS) $(RESULTS)/fuzz
 
 clean:
 	rm -rf dist $(RESULTS)

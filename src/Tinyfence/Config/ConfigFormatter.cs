@@ -16,8 +16,8 @@ public static class ConfigFormatter
             .Append("set log-level ").Append(s.LogLevel.ToString().ToLowerInvariant()).Append('\n');
         if (config.Tables.Count > 0)
         {
-            text.Append("set run-dir ").Append(Token.Quote(s.RunDirectory, '"')).Append('\n')
-                .Append("set state-dir ").Append(Token.Quote(s.StateDirectory, '"')).Append('\n');
+            text.Append("set run-dir ").Append(Quote(s.RunDirectory, '"')).Append('\n')
+                .Append("set state-dir ").Append(Quote(s.StateDirectory, '"')).Append('\n');
         }
 
         if (s.MetricsFile is { } metricsFile)
@@ -51,7 +51,7 @@ public static class ConfigFormatter
     public static string FormatRule(Rule rule, TimeSpan defaultStep)
     {
         var text = new StringBuilder();
-        text.Append("rule ").Append(Token.Quote(rule.Name, '"')).Append(" { ")
+        text.Append("rule ").Append(Quote(rule.Name, '"')).Append(" { ")
             .Append(ConditionFormatter.Format(rule.Trigger)).Append(" }");
         AppendDebounce(text, rule.TriggerDebounce);
         AppendActions(text, rule.Actions);
@@ -73,7 +73,7 @@ public static class ConfigFormatter
 
     public static string FormatTable(TableSection table)
     {
-        var text = new StringBuilder("table ").Append(Token.Quote(table.Name, '"')).Append(" {\n");
+        var text = new StringBuilder("table ").Append(Quote(table.Name, '"')).Append(" {\n");
         text.Append("    capacity ").Append(table.Capacity).Append('\n');
         text.Append("    decay ").Append(table.DecayPoints == 0 ? "off" : $"{table.DecayPoints} per {DurationSyntax.Format(table.DecayPeriod)}").Append('\n');
         text.Append("    block above ").Append(table.BlockAbove).Append('\n');
@@ -102,7 +102,7 @@ public static class ConfigFormatter
     public static string FormatServer(ServerSection server, Settings settings)
     {
         var text = new StringBuilder("server {\n");
-        text.Append("    socket ").Append(Token.Quote(server.SocketPath ?? settings.Layout.SocketPath, '"')).Append('\n');
+        text.Append("    socket ").Append(Quote(server.SocketPath ?? settings.Layout.SocketPath, '"')).Append('\n');
         text.Append("    mode 0").Append(Convert.ToString(server.Mode, 8)).Append('\n');
         if (server.Gid is { } gid)
         {
@@ -128,24 +128,24 @@ public static class ConfigFormatter
     public static string FormatMail(MailSection mail)
     {
         var text = new StringBuilder("mail {\n");
-        text.Append("    server ").Append(Token.Quote(mail.Server, '"')).Append('\n')
+        text.Append("    server ").Append(Quote(mail.Server, '"')).Append('\n')
             .Append("    port ").Append(mail.EffectivePort).Append('\n')
             .Append("    security ").Append(mail.Security.ToString().ToLowerInvariant()).Append('\n');
         if (mail.CaFile is not null)
         {
-            text.Append("    ca-file ").Append(Token.Quote(mail.CaFile, '"')).Append('\n');
+            text.Append("    ca-file ").Append(Quote(mail.CaFile, '"')).Append('\n');
         }
 
         text.Append("    verify-certificate ").Append(mail.VerifyCertificate ? "yes" : "no").Append('\n');
         if (mail.User is not null)
         {
-            text.Append("    user ").Append(Token.Quote(mail.User, '"')).Append('\n')
-                .Append("    password-file ").Append(Token.Quote(mail.PasswordFile!, '"')).Append('\n');
+            text.Append("    user ").Append(Quote(mail.User, '"')).Append('\n')
+                .Append("    password-file ").Append(Quote(mail.PasswordFile!, '"')).Append('\n');
         }
 
-        text.Append("    from ").Append(Token.Quote(mail.From, '"')).Append('\n')
+        text.Append("    from ").Append(Quote(mail.From, '"')).Append('\n')
             .Append("    to ").Append(QuoteAddresses(mail.To)).Append('\n')
-            .Append("    subject-prefix ").Append(Token.Quote(mail.SubjectPrefix, '"')).Append('\n')
+            .Append("    subject-prefix ").Append(Quote(mail.SubjectPrefix, '"')).Append('\n')
             .Append("    limit ").Append(mail.RateLimit).Append(" per ").Append(DurationSyntax.Format(mail.RatePeriod)).Append('\n')
             .Append("    queue ").Append(mail.QueueLimit).Append('\n')
             .Append("    timeout ").Append(DurationSyntax.Format(mail.Timeout)).Append('\n')
@@ -153,13 +153,32 @@ public static class ConfigFormatter
         return text.ToString();
     }
 
-    public static string QuoteCommand(string command) =>
-        command.Contains('\'', StringComparison.Ordinal) && !command.Contains('"', StringComparison.Ordinal)
-            ? $"\"{command}\""
-            : $"'{command}'";
+    public static string QuoteCommand(string command) => Quote(command, '\'');
+
+    // Text exactly as the lexer reads it back: a string ends at the first quote without a
+    // backslash before it, and keeps everything else (backslashes, newlines). A string read with
+    // one kind of quote fits in that kind, so one of the two always fits.
+    private static string Quote(string text, char preferred)
+    {
+        char quote = FitsIn(text, preferred) ? preferred : preferred == '"' ? '\'' : '"';
+        return $"{quote}{text}{quote}";
+    }
+
+    private static bool FitsIn(string text, char quote)
+    {
+        for (int i = text.IndexOf(quote, StringComparison.Ordinal); i >= 0; i = text.IndexOf(quote, i + 1))
+        {
+            if (i == 0 || text[i - 1] != '\\')
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
 
     private static string QuoteAddresses(IReadOnlyList<string> addresses) =>
-        string.Join(", ", addresses.Select(a => Token.Quote(a, '"')));
+        string.Join(", ", addresses.Select(a => Quote(a, '"')));
 
     private static void AppendDebounce(StringBuilder text, Debounce debounce)
     {

@@ -131,6 +131,21 @@ public static class TableSnapshot
         return count;
     }
 
+    /// <summary>
+    /// Writes the trailer (record count, checksum) that makes <paramref name="snapshot"/> pass the
+    /// file checks, so the fuzzer reaches the records behind the checksum.
+    /// </summary>
+    internal static void Seal(Span<byte> snapshot)
+    {
+        if (snapshot.Length < HeaderSize + TrailerSize)
+        {
+            return;
+        }
+
+        BinaryPrimitives.WriteUInt32LittleEndian(snapshot[^TrailerSize..], (uint)((snapshot.Length - HeaderSize - TrailerSize) / RecordSize));
+        BinaryPrimitives.WriteUInt32LittleEndian(snapshot[^4..], Crc32C(0, snapshot[..^4]));
+    }
+
     private static string? Check(ReadOnlySpan<byte> data)
     {
         if (data.Length < HeaderSize + TrailerSize)
