@@ -7,7 +7,8 @@
 #   make publish    the static native binary, dist/tinyfence
 #   make bench      benchmarks against the published binary (installs hyperfine and monit)
 #   make fuzz       every fuzz target under afl-fuzz for FUZZ_SECONDS each (installs afl++), one line
-#                   per target; fails on a crash or a hang (output in TestResults/fuzz)
+#                   per target; fails on a crash or a hang (output in TestResults/fuzz). FUZZ_EXECS=N
+#                   stops each at about N executions instead; FUZZ_TARGETS="config protocol" runs those
 #   make install    the published binary, man pages, default config, systemd unit, init script,
 #                   logrotate snippet (PREFIX=/usr/local, DESTDIR, SYSCONFDIR=/etc); publishes first
 #                   if dist/tinyfence is missing
@@ -41,6 +42,8 @@ TEST_PACKAGES := groff-base file libc-bin debootstrap debian-archive-keyring gpg
 # make fuzz's fuzzer (the unit tests' mutation pass needs none).
 FUZZ_PACKAGES := afl++
 FUZZ_SECONDS ?= 60
+FUZZ_EXECS ?=
+FUZZ_TARGETS ?=
 
 # Where make install puts things. The package uses PREFIX=/usr; the unit then goes to
 # /lib/systemd/system, where Debian 11 and older look (merged /usr or not).
@@ -171,7 +174,7 @@ bench: publish
 
 fuzz:
 	bash tests/scripts/install-deps.sh $(FUZZ_PACKAGES)
-	bash tests/fuzz/run.sh $(FUZZ_SECONDS) $(RESULTS)/fuzz
+	FUZZ_EXECS=$(FUZZ_EXECS) bash tests/fuzz/run.sh $(FUZZ_SECONDS) $(RESULTS)/fuzz $(FUZZ_TARGETS)
 
 clean:
 	rm -rf dist $(RESULTS)

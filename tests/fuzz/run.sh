@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # make fuzz: builds the fuzz targets, instruments tinyfence.dll with SharpFuzz, runs each target
-# under afl-fuzz for SECONDS and prints one line per target from afl's fuzzer_stats:
+# under afl-fuzz for SECONDS (or, with FUZZ_EXECS=N, until about N executions, SECONDS at most)
+# and prints one line per target from afl's fuzzer_stats:
 #   TARGET: N execs, N paths, N crashes, N hangs
 # Exits 1 if any target crashed or hung (the inputs are in OUT/TARGET/default/{crashes,hangs};
 # replay one with: dotnet OUT/bin/Tinyfence.Fuzz.dll TARGET FILE).
@@ -36,9 +37,13 @@ export AFL_NO_UI=1 AFL_QUIET=1 AFL_SKIP_CRASHES=0
 scratch=$(mktemp -d "$( [ -d /dev/shm ] && echo /dev/shm || echo "${TMPDIR:-/tmp}")/tinyfence-fuzz.XXXXXX")
 trap 'rm -rf "$scratch"' EXIT
 export TINYFENCE_FUZZ_SCRATCH=$scratch
+limits=(-V "$seconds")
+if [ -n "${FUZZ_EXECS:-}" ]; then
+    limits+=(-E "$FUZZ_EXECS")
+fi
 status=0
 for target in "${targets[@]}"; do
-    afl-fuzz -i "$root/fixtures/fuzz/$target" -o "$out/$target" -t 5000 -m none -V "$seconds" \
+    afl-fuzz -i "$root/fixtures/fuzz/$target" -o "$out/$target" -t 5000 -m none "${limits[@]}" \
         -- "$dotnet" "$out/bin/Tinyfence.Fuzz.dll" "$target" >"$out/$target.log" 2>&1 || true
     stats="$out/$target/default/fuzzer_stats"
     if [ ! -f "$stats" ]; then
