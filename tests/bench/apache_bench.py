@@ -281,8 +281,9 @@ def tinyfence_status(binary, root):
 class Daemon:
     """`tinyfence run` with the bench's table, and the blocklist put into it over its socket."""
 
-    def __init__(self, binary, root):
+    def __init__(self, binary, root, template="tinyfence.conf"):
         self.binary = binary
+        self.template = template
         self.run_dir = os.path.join(root, "tf-run")
         self.conf = os.path.join(root, "tinyfence.conf")
         self.log = os.path.join(root, "tinyfence.log")
@@ -293,7 +294,7 @@ class Daemon:
         os.makedirs(self.run_dir)
         os.chmod(self.run_dir, 0o755)  # Apache's workers (nobody under root) read the sdbm blocklist
         with open(self.conf, "w") as f:
-            f.write(render("tinyfence.conf", {"RUNDIR": self.run_dir}))
+            f.write(render(self.template, {"RUNDIR": self.run_dir}))
         with open(self.log, "ab") as out:
             self.proc = subprocess.Popen([self.binary, "run", "-c", self.conf],
                                          stdin=subprocess.DEVNULL, stdout=out, stderr=out)

@@ -35,6 +35,12 @@ def stop(proc, timeout=10):
             proc.wait()
 
 
+def compile_c(source, out, *flags):
+    """Builds one of the benches' C programs (gcc -O2, warnings on); returns its path."""
+    subprocess.run(["gcc", "-O2", "-Wall", "-Wextra", *flags, "-o", out, source], check=True)
+    return out
+
+
 def spread(values, fmt):
     """min / median / max."""
     return f"{fmt(min(values))} / {fmt(statistics.median(values))} / {fmt(max(values))}"
