@@ -81,6 +81,14 @@ def block(daemon, args):
         raise SetupFailed(f"the kernel refuses {client_address(args.blocklist)}, which is not blocked")
 
 
+def stop_all(apache, daemon):
+    """Stops Apache and the daemon, and removes the daemon's kernel table, which outlives it (so a
+    restart keeps blocking): the next file-log run must see no firewall."""
+    apache.stop()
+    daemon.stop()
+    subprocess.run(["nft", "delete", "table", "inet", "tinyfence"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
 def httpgen(gen, args, seconds, keys=None):
     out = subprocess.run([gen, "-p", str(PORT), "-c", str(args.connections), "-d", str(seconds),
                           "-k", str(keys or args.addresses), "-n", str(args.per_connection)],
@@ -106,10 +114,11 @@ def started(setup, root, args, binary):
             raise SetupFailed(f"{setup} wrote no access log")
         if setup == "firewall-feed":
             block(daemon, args)
+        elif refused(client_address(0)):
+            raise SetupFailed("the kernel refuses connections without the daemon: a tinyfence table is left over")
         return apache, daemon
     except BaseException:
-        apache.stop()
-        daemon.stop()
+        stop_all(apache, daemon)
         raise
 
 
@@ -127,8 +136,7 @@ def measure(setup, root, args, binary, gen):
             raise SetupFailed(f"apache2 died during the run: {apache.tail()}")
         return result
     finally:
-        apache.stop()
-        daemon.stop()
+        stop_all(apache, daemon)
 
 
 def flood(root, args, binary, gen):
@@ -143,8 +151,7 @@ def flood(root, args, binary, gen):
         flooded = apache_bench.cpu_ticks(apache.proc.pid) - before
         return idle / apache_bench.CLK_TCK, flooded / apache_bench.CLK_TCK, load
     finally:
-        apache.stop()
-        daemon.stop()
+        stop_all(apache, daemon)
 
 
 def enter_namespace():
@@ -181,9 +188,9 @@ def main():
     binary = os.path.abspath(args.binary)
     if not os.access(binary, os.X_OK):
         sys.exit(f"firewall bench: {binary} is missing (make publish)")
-    for tool in (apache_bench.APACHE, shutil.which("gcc"), shutil.which("ip")):
+    for tool in (apache_bench.APACHE, shutil.which("gcc"), shutil.which("ip"), shutil.which("nft")):
         if not tool or not os.path.exists(tool):
-            sys.exit("firewall bench: needs apache2, gcc and ip (tests/bench/run.sh installs them)")
+            sys.exit("firewall bench: needs apache2, gcc, ip and nft (tests/bench/run.sh installs them)")
     enter_namespace()
 
     root = tempfile.mkdtemp(prefix="tinyfence-firewall-bench-")
@@ -213,7 +220,7 @@ def main():
             idle, flooded, load = flood(root, args, binary, gen)
             print(f"flood: one blocked address connecting for {args.flood:g} s: {load['refused_per_s']:,.0f} connects/s "
                   f"refused, {load['requests']:.0f} served; Apache CPU {flooded * 1000:.0f} ms during the flood, "
-                  f"{idle * 1000:.0f} ms over as long idle (goal: 0)")
+                  f"{idle * 1000:.0f} ms over as long idle (goal: 0; clock ticks of {1000 / apache_bench.CLK_TCK:.0f} ms)")
         except (SetupFailed, subprocess.SubprocessError) as e:
             failures["flood"] = str(e)
             print(f"flood FAILED: {e}")
@@ -244,7 +251,8 @@ def print_table(args, results, failures):
             continue
         ratios = [r["rps"] / b["rps"] for r, b in zip(results[setup], results["file-log"]) if r and b]
         rows.append([setup, spread([r["rps"] for r in runs], lambda v: f"{v:,.0f}"),
-                     f"{statistics.median(ratios):.3f} ({min(ratios):.3f}-{max(ratios):.3f})" if ratios else "-",
+                     f"{statistics.median(ratios):.3f} ({min(ratios):.3f}-{max(ratios):.3f})"
+                     if ratios and setup != "file-log" else "",
                      f"{statistics.median(r['refused_per_s'] for r in runs):,.0f}",
                      f"{statistics.median(r['cpu_us'] for r in runs):.1f}",
                      f"{sum(r['errors'] for r in runs):.0f}"])
