@@ -11,6 +11,7 @@ as apache_bench.py's, interleaved round after round, each with a warm-up:
   firewall-feed  `tinyfence run` with `firewall nftables` on the table, 10,000 of the load's
                  addresses driven over the threshold (HIT) before the round, so the kernel
                  refuses them; the access log goes through `tinyfence feed`
+  firewall-file-log  the same firewall with file-log's access log: what the kernel's part costs
 
 Then the flood: one blocked address opening connections as fast as it can, and the CPU time of
 Apache's processes over that time next to the same time idle (the kernel answers the SYN with a
@@ -24,20 +25,20 @@ Needs root, unshare, ip, apache2, gcc and the nf_tables modules (tinyfence check
 import argparse
 import os
 import shutil
-import signal
 import socket
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 
 import apache_bench
-from apache_bench import Apache, Daemon, SetupFailed, expect, render, wait_for
-from benchlib import compile_c, spread
+from apache_bench import Apache, Daemon, SetupFailed, expect, render, served_root, wait_for
+from benchlib import compile_c, print_rows, spread
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-SETUPS = ["file-log", "firewall-feed"]
+SETUPS = ["file-log", "firewall-feed", "firewall-file-log"]
+FIREWALL_SETUPS = {"firewall-feed", "firewall-file-log"}
+APACHE_CONFIG_OF = {"firewall-file-log": "file-log"}
 TARGET = 0.97  # firewall-feed against file-log, same round (issue 18)
 PORT = 80  # the firewall's default ports are 80 and 443; the namespace is the bench's own
 IN_NAMESPACE = "TINYFENCE_FIREWALL_BENCH_NETNS"
@@ -97,22 +98,22 @@ def httpgen(gen, args, seconds, keys=None):
 
 
 def started(setup, root, args, binary):
-    """Apache (and for firewall-feed the daemon, with its blocked addresses), checked."""
+    """Apache (and for the firewall setups the daemon, with its blocked addresses), checked."""
     values = {"ROOT": root, "PORT": PORT, "SETUP": setup, "TINYFENCE": binary,
               "RUNDIR": os.path.join(root, "tf-run"), "USER": "User nobody\nGroup nogroup"}
-    apache = Apache(root, setup, render("base.conf", values) + render(f"{setup}.conf", values))
+    apache = Apache(root, setup, render("base.conf", values) + render(f"{APACHE_CONFIG_OF.get(setup, setup)}.conf", values))
     daemon = Daemon(binary, root, "tinyfence-nft.conf")
     access_log = os.path.join(root, "access.log")
     if os.path.exists(access_log):
         os.remove(access_log)
     try:
-        if setup == "firewall-feed":
+        if setup in FIREWALL_SETUPS:
             daemon.start(0)
         apache.start(PORT)
         expect(PORT, apache_bench.ALLOWED, 200, setup)
         if not wait_for(lambda: os.path.exists(access_log), apache_bench.GUARD):
             raise SetupFailed(f"{setup} wrote no access log")
-        if setup == "firewall-feed":
+        if setup in FIREWALL_SETUPS:
             block(daemon, args)
         elif refused(client_address(0)):
             raise SetupFailed("the kernel refuses connections without the daemon: a tinyfence table is left over")
@@ -193,14 +194,7 @@ def main():
             sys.exit("firewall bench: needs apache2, gcc, ip and nft (tests/bench/run.sh installs them)")
     enter_namespace()
 
-    root = tempfile.mkdtemp(prefix="tinyfence-firewall-bench-")
-    os.chmod(root, 0o755)  # Apache's workers run as nobody
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
-    try:
-        os.makedirs(os.path.join(root, "run"))
-        os.makedirs(os.path.join(root, "htdocs"))
-        with open(os.path.join(root, "htdocs", "f.html"), "w") as f:
-            f.write(("<p>" + "x" * 56 + "</p>\n") * 8)
+    with served_root("firewall", args.keep) as root:
         gen = compile_c(os.path.join(HERE, "firewall", "httpgen.c"), os.path.join(root, "httpgen"), "-pthread")
         results = {s: [] for s in SETUPS}
         failures = {}
@@ -225,11 +219,6 @@ def main():
             failures["flood"] = str(e)
             print(f"flood FAILED: {e}")
         return 1 if failures else 0
-    finally:
-        if args.keep:
-            print(f"firewall bench: kept {root}", file=sys.stderr)
-        else:
-            shutil.rmtree(root, ignore_errors=True)
 
 
 def print_table(args, results, failures):
@@ -237,7 +226,7 @@ def print_table(args, results, failures):
     print(f"Apache 2.4 mpm_event, 512-byte static file, in a network namespace of its own; "
           f"tests/bench/firewall/httpgen.c with {args.connections} connections of {args.per_connection} "
           f"keep-alive requests each, from {args.addresses:,} source addresses (127.1.0.0 + i), "
-          f"{args.blocklist:,} of them blocked in firewall-feed; -d {args.duration:g}s (+{args.warmup:g} s warm-up), "
+          f"{args.blocklist:,} of them blocked in the firewall setups; -d {args.duration:g}s (+{args.warmup:g} s warm-up), "
           f"{args.rounds} interleaved round(s); generator and Apache share the machine's {os.cpu_count()} cores.")
     print("req/s: complete 2xx replies, min / median / max over rounds; refused/s: connects reset by the kernel; "
           "CPU: Apache's processes plus the tinyfence daemon, per request.")
@@ -256,11 +245,7 @@ def print_table(args, results, failures):
                      f"{statistics.median(r['refused_per_s'] for r in runs):,.0f}",
                      f"{statistics.median(r['cpu_us'] for r in runs):.1f}",
                      f"{sum(r['errors'] for r in runs):.0f}"])
-    widths = [max(len(h), *(len(r[i]) for r in rows)) for i, h in enumerate(header)]
-    print("| " + " | ".join(h.ljust(w) for h, w in zip(header, widths)) + " |")
-    print("|" + "|".join("-" * (w + 2) for w in widths) + "|")
-    for row in rows:
-        print("| " + " | ".join(c.ljust(w) for c, w in zip(row, widths)) + " |")
+    print_rows(header, rows)
     print()
     ratios = [r["rps"] / b["rps"] for r, b in zip(results["firewall-feed"], results["file-log"]) if r and b]
     if ratios:

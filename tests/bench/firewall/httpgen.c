@@ -31,6 +31,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "../genclock.h"
+
 #define RECV_BUF 16384
 #define MAX_THREADS 1024
 
@@ -40,22 +42,6 @@ static char s_request[256];
 static size_t s_request_len;
 static atomic_int s_stop;
 static atomic_uint_fast64_t s_requests, s_refused, s_errors;
-
-static double now(void)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
-}
-
-static uint64_t xorshift(uint64_t *state)
-{
-    uint64_t x = *state;
-    x ^= x << 13;
-    x ^= x >> 7;
-    x ^= x << 17;
-    return *state = x;
-}
 
 /* Connects from 127.1.0.0 + index; the socket, -1 when refused (reset), -2 on another error. */
 static int connect_from(uint32_t index)
@@ -170,13 +156,13 @@ int main(int argc, char **argv)
                                      "GET %s HTTP/1.1\r\nHost: 127.0.0.1\r\nUser-Agent: httpgen\r\n\r\n", s_path);
 
     pthread_t threads[MAX_THREADS];
-    double started = now();
+    uint64_t started = now_ns();
     for (int i = 0; i < connections; i++)
         pthread_create(&threads[i], NULL, client, (void *)(uintptr_t)(seed * 7919 + (uint64_t)i + 1) );
     struct timespec wait = {.tv_sec = (time_t)seconds, .tv_nsec = (long)((seconds - (double)(time_t)seconds) * 1e9)};
     nanosleep(&wait, NULL);
     atomic_store(&s_stop, 1);
-    double elapsed = now() - started;
+    double elapsed = (double)(now_ns() - started) / 1e9;
     for (int i = 0; i < connections; i++)
         pthread_join(threads[i], NULL);
     uint64_t requests = atomic_load(&s_requests), refused = atomic_load(&s_refused);
