@@ -15,6 +15,7 @@ Needs apache2, libapache2-mod-security2, wrk and gcc (tests/bench/run.sh install
 Tinyfence row is skipped (and says why) when the binary's adapter fails a probe line.
 """
 import argparse
+import contextlib
 import os
 import platform
 import re
@@ -29,7 +30,7 @@ import time
 import urllib.error
 import urllib.request
 
-from benchlib import spread, stop
+from benchlib import print_rows, spread, stop
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ASSETS = os.path.join(HERE, "apache")
@@ -281,8 +282,9 @@ def tinyfence_status(binary, root):
 class Daemon:
     """`tinyfence run` with the bench's table, and the blocklist put into it over its socket."""
 
-    def __init__(self, binary, root):
+    def __init__(self, binary, root, template="tinyfence.conf"):
         self.binary = binary
+        self.template = template
         self.run_dir = os.path.join(root, "tf-run")
         self.conf = os.path.join(root, "tinyfence.conf")
         self.log = os.path.join(root, "tinyfence.log")
@@ -293,7 +295,7 @@ class Daemon:
         os.makedirs(self.run_dir)
         os.chmod(self.run_dir, 0o755)  # Apache's workers (nobody under root) read the sdbm blocklist
         with open(self.conf, "w") as f:
-            f.write(render("tinyfence.conf", {"RUNDIR": self.run_dir}))
+            f.write(render(self.template, {"RUNDIR": self.run_dir}))
         with open(self.log, "ab") as out:
             self.proc = subprocess.Popen([self.binary, "run", "-c", self.conf],
                                          stdin=subprocess.DEVNULL, stdout=out, stderr=out)
@@ -428,6 +430,27 @@ def measure(setup, root, port, args, binary):
 
 
 
+@contextlib.contextmanager
+def served_root(bench, keep):
+    """The temp dir Apache serves from (htdocs/f.html, run/), removed afterwards unless kept."""
+    root = tempfile.mkdtemp(prefix=f"tinyfence-{bench}-bench-")
+    os.chmod(root, 0o755)  # Apache's workers run as nobody when the bench runs as root
+    # A SIGTERM (CI timeout) ends the bench through the finally below, which stops Apache.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+    try:
+        os.makedirs(os.path.join(root, "run"))
+        os.makedirs(os.path.join(root, "htdocs"))
+        with open(os.path.join(root, "htdocs", "f.html"), "w") as f:
+            f.write(("<p>" + "x" * 56 + "</p>\n") * 8)  # 8 lines of 64 bytes
+        assert os.path.getsize(os.path.join(root, "htdocs", "f.html")) == FILE_BYTES
+        yield root
+    finally:
+        if keep:
+            print(f"{bench} bench: kept {root}", file=sys.stderr)
+        else:
+            shutil.rmtree(root, ignore_errors=True)
+
+
 def ms(us):
     return f"{us / 1000:.2f}"
 
@@ -459,16 +482,7 @@ def main():
             sys.exit("apache bench: needs apache2, wrk and gcc (tests/bench/run.sh installs them)")
     binary = os.path.abspath(args.binary)
 
-    root = tempfile.mkdtemp(prefix="tinyfence-apache-bench-")
-    os.chmod(root, 0o755)  # Apache's workers run as nobody when the bench runs as root
-    # A SIGTERM (CI timeout) ends the bench through the finally below, which stops Apache.
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
-    try:
-        os.makedirs(os.path.join(root, "run"))
-        os.makedirs(os.path.join(root, "htdocs"))
-        with open(os.path.join(root, "htdocs", "f.html"), "w") as f:
-            f.write(("<p>" + "x" * 56 + "</p>\n") * 8)  # 8 lines of 64 bytes
-        assert os.path.getsize(os.path.join(root, "htdocs", "f.html")) == FILE_BYTES
+    with served_root("apache", args.keep) as root:
         subprocess.run(["gcc", "-O2", "-o", os.path.join(root, "ok-map"), os.path.join(ASSETS, "ok-map.c")], check=True)
 
         pending = tinyfence_status(binary, root)
@@ -498,11 +512,6 @@ def main():
 
         print_table(args, setups, results, pending, failures)
         return 1 if failures else 0
-    finally:
-        if args.keep:
-            print(f"apache bench: kept {root}", file=sys.stderr)
-        else:
-            shutil.rmtree(root, ignore_errors=True)
 
 
 def ratios(results, setup, base):
@@ -556,11 +565,7 @@ def print_table(args, setups, results, pending, failures):
             f"{statistics.median(r['cpu_us'] for r in runs):.1f}",
             str(sum(r["errors"] for r in runs)) + (f", {len(results[setup]) - len(runs)} failed runs" if len(runs) < len(results[setup]) else ""),
         ])
-    widths = [max(len(h), *(len(r[i]) for r in rows)) for i, h in enumerate(header)]
-    print("| " + " | ".join(h.ljust(w) for h, w in zip(header, widths)) + " |")
-    print("|" + "|".join("-" * (w + 2) for w in widths) + "|")
-    for row in rows:
-        print("| " + " | ".join(c.ljust(w) for c, w in zip(row, widths)) + " |")
+    print_rows(header, rows)
     print()
     for setup, (peer, target) in TARGETS.items():
         values = ratios(results, setup, peer) if setup in results else []

@@ -35,6 +35,21 @@ def stop(proc, timeout=10):
             proc.wait()
 
 
+def compile_c(source, out, *flags):
+    """Builds one of the benches' C programs (gcc -O2, warnings on); returns its path."""
+    subprocess.run(["gcc", "-O2", "-Wall", "-Wextra", *flags, "-o", out, source], check=True)
+    return out
+
+
 def spread(values, fmt):
     """min / median / max."""
     return f"{fmt(min(values))} / {fmt(statistics.median(values))} / {fmt(max(values))}"
+
+
+def print_rows(header, rows):
+    """A Markdown table, its columns padded to their widest cell."""
+    widths = [max(len(h), *(len(r[i]) for r in rows)) for i, h in enumerate(header)]
+    print("| " + " | ".join(h.ljust(w) for h, w in zip(header, widths)) + " |")
+    print("|" + "|".join("-" * (w + 2) for w in widths) + "|")
+    for row in rows:
+        print("| " + " | ".join(c.ljust(w) for c, w in zip(row, widths)) + " |")

@@ -6,10 +6,12 @@
 #   a Dictionary); socket requests/s next to redis-server and a C floor server, same load
 #   generator (tests/bench/socket_bench.py); Apache with each
 #   per-IP check (no check, file access log, C prg: map, mod_security, the Tinyfence adapters),
-#   tests/bench/apache_bench.py.
+#   tests/bench/apache_bench.py; Apache behind `firewall nftables` next to Apache with its file
+#   access log, from 100,000 real source addresses in a network namespace, and the Apache CPU a
+#   blocked address's flood costs (tests/bench/firewall_bench.py, as root).
 # Installs its peers (hyperfine, monit, redis, apache2, mod_security, wrk) with apt-get. Needs
 # dist/tinyfence (make publish) and gcc (the benches build their C clients and maps).
-# SOCKET_BENCH_ARGS and APACHE_BENCH_ARGS pass options (--quick, --rounds N) to those two.
+# SOCKET_BENCH_ARGS, APACHE_BENCH_ARGS and FIREWALL_BENCH_ARGS pass options (--quick, --rounds N) to those three.
 set -euo pipefail
 
 repo=$(cd "$(dirname "$0")/../.." && pwd)
@@ -49,3 +51,10 @@ echo "== Apache per-IP checks (tests/bench/apache_bench.py) =="
 bash tests/scripts/install-deps.sh apache2 apache2-utils libapache2-mod-security2 wrk gcc
 # shellcheck disable=SC2086 # APACHE_BENCH_ARGS is a list of options
 python3 tests/bench/apache_bench.py --binary "$binary" ${APACHE_BENCH_ARGS:-}
+
+# Apache behind the kernel firewall (issue 18): real source addresses, so in a network namespace.
+echo
+echo "== Apache behind firewall nftables (tests/bench/firewall_bench.py) =="
+bash tests/scripts/install-deps.sh nftables iproute2
+# shellcheck disable=SC2086 # FIREWALL_BENCH_ARGS is a list of options
+python3 tests/bench/firewall_bench.py --binary "$binary" ${FIREWALL_BENCH_ARGS:-}

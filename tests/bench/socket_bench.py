@@ -31,7 +31,7 @@ import sys
 import tempfile
 import time
 
-from benchlib import cpu_ticks, spread, status_kib, stop
+from benchlib import compile_c, cpu_ticks, spread, status_kib, stop
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 
@@ -282,10 +282,7 @@ def med(rounds, key, fmt="{:.2f}"):
 def build(obj):
     binaries = {}
     for name in ("linegen", "floor"):
-        out = os.path.join(obj, name)
-        subprocess.run(["gcc", "-O2", "-Wall", "-Wextra", "-o", out, os.path.join(HERE, "socket", f"{name}.c")],
-                       check=True)
-        binaries[name] = out
+        binaries[name] = compile_c(os.path.join(HERE, "socket", f"{name}.c"), os.path.join(obj, name))
     return binaries["linegen"], binaries["floor"]
 
 

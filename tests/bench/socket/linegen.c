@@ -33,6 +33,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "../genclock.h"
+
 #define MAX_REQUEST 64
 #define RECV_BUF 65536
 
@@ -97,22 +99,6 @@ static double percentile_us(double q)
             return bucket_value(i) / 1000.0;
     }
     return 0;
-}
-
-static uint64_t now_ns(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
-}
-
-static uint64_t xorshift(uint64_t *s)
-{
-    uint64_t x = *s;
-    x ^= x << 13;
-    x ^= x >> 7;
-    x ^= x << 17;
-    return *s = x;
 }
 
 /* A bijection on 24 bits: index i -> distinct host part of 10.0.0.0/8, scattered. */
