@@ -43,8 +43,9 @@ if [ -n "${FUZZ_EXECS:-}" ]; then
 fi
 status=0
 for target in "${targets[@]}"; do
+    fuzz_status=0
     afl-fuzz -i "$root/fixtures/fuzz/$target" -o "$out/$target" -t 5000 -m none "${limits[@]}" \
-        -- "$dotnet" "$out/bin/Tinyfence.Fuzz.dll" "$target" >"$out/$target.log" 2>&1 || true
+        -- "$dotnet" "$out/bin/Tinyfence.Fuzz.dll" "$target" >"$out/$target.log" 2>&1 || fuzz_status=$?
     stats="$out/$target/default/fuzzer_stats"
     if [ ! -f "$stats" ]; then
         echo "$target: afl-fuzz did not start; see $out/$target.log" >&2
@@ -57,6 +58,13 @@ for target in "${targets[@]}"; do
     hangs=$(stat saved_hangs)
     echo "$target: $(stat execs_done) execs, $(stat corpus_count) paths, $crashes crashes, $hangs hangs"
     if [ "$crashes" -ne 0 ] || [ "$hangs" -ne 0 ]; then
+        status=1
+    fi
+    # afl-fuzz gives up (exit 1, "PROGRAM ABORT") when the target process itself dies outside an
+    # input it could save: the counts above stop there, so the run failed even with 0 crashes.
+    if [ "$fuzz_status" -ne 0 ]; then
+        echo "$target: afl-fuzz stopped early (exit $fuzz_status): $(grep -a -m1 -A1 'PROGRAM ABORT' "$out/$target.log" \
+            | sed 's/\x1b\[[0-9;]*[A-Za-z]//g' | tr -s ' \n' ' ')see $out/$target.log" >&2
         status=1
     fi
 done

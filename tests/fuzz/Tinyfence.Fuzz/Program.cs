@@ -33,6 +33,16 @@ if (args.Length == 1)
     return 0;
 }
 
+// Outside afl-fuzz the instrumented assemblies (make fuzz's) still count their edges, into a map
+// that only SharpFuzz's loop sets up: give them one, or a replay dies in the first instrumented code.
+unsafe
+{
+    if (SharpFuzz.Common.Trace.SharedMem == null)
+    {
+        SharpFuzz.Common.Trace.SharedMem = (byte*)System.Runtime.InteropServices.NativeMemory.AllocZeroed(1 << 16);
+    }
+}
+
 int failed = 0;
 foreach (string file in args.Skip(1))
 {
