@@ -95,7 +95,8 @@ internal sealed class ServerHost(RequestDispatcher dispatcher, Logger log)
     private static string SocketPathFor(TinyfenceConfig config) =>
         config.Server?.SocketPath ?? config.Settings.Layout.SocketPath;
 
-    private static bool SameServer(ServerOptions? a, ServerOptions? b) =>
+    /// <summary>Whether two servers' options are the same (the HTTP endpoint asks it of its limits too).</summary>
+    internal static bool SameServer(ServerOptions? a, ServerOptions? b) =>
         a is null || b is null
             ? a is null && b is null
             : a with { AllowedUids = [], AllowedGids = [] } == b with { AllowedUids = [], AllowedGids = [] }
