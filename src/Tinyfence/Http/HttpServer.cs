@@ -136,6 +136,12 @@ internal sealed class HttpServer : IDisposable
             return;
         }
 
+        if (_endpoint.Address is not null)
+        {
+            // A reply is two sends (head, body): without this the body waits for the ACK of the head.
+            client.NoDelay = true;
+        }
+
         HttpConnection? connection = null;
         lock (_lock)
         {
