@@ -1,5 +1,4 @@
 using System.Globalization;
-using Tinyfence.Http;
 using Tinyfence.Proc;
 
 namespace Tinyfence.Config;

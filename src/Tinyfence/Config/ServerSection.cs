@@ -27,5 +27,5 @@ public sealed record ServerSection(SourceLocation Location) : ISingleSection
     public int MaxLineBytes { get; init; } = 512;
 
     /// <summary>The read-only HTTP endpoint (status page, JSON, metrics); null: none.</summary>
-    public Http.HttpEndpoint? Http { get; init; }
+    public HttpEndpoint? Http { get; init; }
 }

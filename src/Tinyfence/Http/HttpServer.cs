@@ -1,4 +1,5 @@
 using System.Net.Sockets;
+using Tinyfence.Config;
 using Tinyfence.Interop;
 using Tinyfence.Logging;
 using Tinyfence.Server;

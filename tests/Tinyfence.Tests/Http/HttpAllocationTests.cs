@@ -2,6 +2,7 @@ using System.Buffers.Text;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
+using Tinyfence.Config;
 using Tinyfence.Http;
 using Tinyfence.Server;
 using Tinyfence.Status;

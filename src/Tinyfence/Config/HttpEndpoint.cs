@@ -1,6 +1,6 @@
 using System.Net;
 
-namespace Tinyfence.Http;
+namespace Tinyfence.Config;
 
 /// <summary>
 /// Where the read-only HTTP endpoint listens: a TCP address and port, or a Unix socket path
