@@ -19,16 +19,7 @@ internal sealed class HttpHost(StatusBoard status, Logger log) : IDisposable
     public bool Apply(ServerSection? section)
     {
         HttpEndpoint? endpoint = section?.Http;
-        ServerOptions? limits = section is null ? null : new ServerOptions
-        {
-            SocketPath = endpoint?.ToString() ?? "-",
-            Mode = section.Mode,
-            Group = section.Gid is { } gid ? (int)gid : -1,
-            AllowedUids = section.AllowedUids,
-            AllowedGids = section.AllowedGids,
-            MaxClients = section.MaxClients,
-            IdleTimeout = section.IdleTimeout,
-        };
+        ServerOptions? limits = section is null ? null : ServerHost.OptionsFor(section, endpoint?.ToString() ?? "-");
         if (_server is not null && endpoint == _server.Endpoint && ServerHost.SameServer(limits, _server.Limits))
         {
             return true;
