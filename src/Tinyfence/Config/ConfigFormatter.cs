@@ -122,6 +122,11 @@ public static class ConfigFormatter
         text.Append("    max-clients ").Append(server.MaxClients).Append('\n')
             .Append("    idle-timeout ").Append(DurationSyntax.Format(server.IdleTimeout)).Append('\n')
             .Append("    max-line ").Append(server.MaxLineBytes).Append('\n');
+        if (server.Http is { } http)
+        {
+            text.Append("    http ").Append(Token.Quote(http.ToString(), '"')).Append(http.IsPublic ? " public\n" : "\n");
+        }
+
         return text.Append("}\n").ToString();
     }
 

@@ -5,7 +5,7 @@ namespace Tinyfence.Config;
 
 public sealed partial class Parser
 {
-    private static readonly string[] s_serverKeys = ["socket", "mode", "group", "allow", "max-clients", "idle-timeout", "max-line"];
+    private static readonly string[] s_serverKeys = ["socket", "mode", "group", "allow", "max-clients", "idle-timeout", "max-line", "http"];
 
     // server { socket "/run/tinyfence/tinyfence.sock" mode 0660 group "www-data" allow user "www-data" ... }
     private ServerSection ParseServerSection()
@@ -55,6 +55,9 @@ public sealed partial class Parser
                 case "idle-timeout":
                     server = server with { IdleTimeout = ParseDuration("after 'idle-timeout'", positive: true) };
                     break;
+                case "http":
+                    server = server with { Http = ParseHttpEndpoint() };
+                    break;
                 default:
                     server = server with { MaxLineBytes = TakeInteger("a line length in bytes (64 to 65536) after 'max-line'", 64, 65536) };
                     break;
@@ -62,6 +65,20 @@ public sealed partial class Parser
         }, repeatable: "allow");
 
         return server with { AllowedUids = uids, AllowedGids = gids };
+    }
+
+    // http "127.0.0.1:2812" | http "/run/tinyfence/http.sock" | http "192.0.2.7:2812" public
+    private HttpEndpoint ParseHttpEndpoint()
+    {
+        Token where = Current;
+        string text = TakeString("a quoted address and port or socket path after 'http', as in 'http \"127.0.0.1:2812\"'");
+        bool publicAllowed = Current.IsWord("public");
+        if (publicAllowed)
+        {
+            Take();
+        }
+
+        return HttpEndpoint.TryParse(text, publicAllowed, out string? error) ?? throw new SyntaxError(where.Location, error!);
     }
 
     private int ParseFileMode()

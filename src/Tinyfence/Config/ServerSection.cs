@@ -25,4 +25,7 @@ public sealed record ServerSection(SourceLocation Location) : ISingleSection
     public TimeSpan IdleTimeout { get; init; } = TimeSpan.FromSeconds(60);
 
     public int MaxLineBytes { get; init; } = 512;
+
+    /// <summary>The read-only HTTP endpoint (status page, JSON, metrics); null: none.</summary>
+    public HttpEndpoint? Http { get; init; }
 }

@@ -2,6 +2,7 @@ using Tinyfence.Alerts;
 using Tinyfence.Actions;
 using Tinyfence.Config;
 using Tinyfence.Hosting.Systemd;
+using Tinyfence.Http;
 using Tinyfence.Logging;
 using Tinyfence.Proc;
 using Tinyfence.Rules;
@@ -26,6 +27,7 @@ public sealed class Daemon : IDisposable
     private readonly ManualResetEventSlim _wake = new(false);
     private readonly StatusBoard _status = new();
     private MetricsFile? _metricsFile;
+    private readonly HttpHost _http;
     private SignalListener? _signals;
     private CommandRunner? _commands;
     private MailAlerts? _mail;
@@ -43,6 +45,7 @@ public sealed class Daemon : IDisposable
         _log = log;
         _forceSyslog = forceSyslog;
         _reader = new ProcReader(procRoot);
+        _http = new HttpHost(_status, log);
     }
 
     /// <summary>Loads the config and builds the engine; false (with the errors logged) if it cannot start.</summary>
@@ -77,6 +80,12 @@ public sealed class Daemon : IDisposable
                 _notifier?.NotStarted("the score tables could not be set up (see the log)");
                 return false;
             }
+        }
+
+        // The HTTP endpoint is the daemon's too; one that cannot listen is logged and left out.
+        if (handleSignals)
+        {
+            _http.Apply(config.Server);
         }
 
         RuleSet set = RuleCompiler.Compile(config, _log, _scores);
@@ -152,6 +161,7 @@ public sealed class Daemon : IDisposable
         int running = _commands!.RunningCount;
         _notifier?.Stopping(running);
         _log.Notice(running == 0 ? "stopping" : $"stopping: waiting for {running} running command(s) to finish or time out (a second SIGTERM stops them now)");
+        _http.Dispose();
         _scores?.Stop();
         WaitForCommands(_engine!.RuleSet.Settings, signals);
         FlushMail();
@@ -161,6 +171,7 @@ public sealed class Daemon : IDisposable
     public void Dispose()
     {
         _engine?.RuleSet.Dispose();
+        _http.Dispose();
         _scores?.Dispose();
         _signals?.Dispose();
         _commands?.Dispose();
@@ -275,6 +286,7 @@ public sealed class Daemon : IDisposable
             }
         }
 
+        _http.Apply(config.Server);
         RuleSet set = RuleCompiler.Compile(config, _log, _scores);
         RuleEngine old = _engine!;
         IReadOnlyDictionary<string, RuleState> states = old.States;

@@ -43,17 +43,7 @@ internal sealed class ServerHost(RequestDispatcher dispatcher, Logger log)
     public bool Apply(TinyfenceConfig config, int tableCount)
     {
         ServerSection? section = config.Server;
-        ServerOptions? options = section is null ? null : new ServerOptions
-        {
-            SocketPath = SocketPathFor(config),
-            Mode = section.Mode,
-            Group = section.Gid is { } gid ? (int)gid : -1,
-            AllowedUids = section.AllowedUids,
-            AllowedGids = section.AllowedGids,
-            MaxClients = section.MaxClients,
-            IdleTimeout = section.IdleTimeout,
-            MaxLineBytes = section.MaxLineBytes,
-        };
+        ServerOptions? options = section is null ? null : OptionsFor(section, SocketPathFor(config));
         if (SameServer(options, _options) && (_server is not null || options is null))
         {
             return true;
@@ -95,7 +85,21 @@ internal sealed class ServerHost(RequestDispatcher dispatcher, Logger log)
     private static string SocketPathFor(TinyfenceConfig config) =>
         config.Server?.SocketPath ?? config.Settings.Layout.SocketPath;
 
-    private static bool SameServer(ServerOptions? a, ServerOptions? b) =>
+    /// <summary>The server section as a socket's options (the HTTP endpoint's Unix socket takes them too).</summary>
+    internal static ServerOptions OptionsFor(ServerSection section, string socketPath) => new()
+    {
+        SocketPath = socketPath,
+        Mode = section.Mode,
+        Group = section.Gid is { } gid ? (int)gid : -1,
+        AllowedUids = section.AllowedUids,
+        AllowedGids = section.AllowedGids,
+        MaxClients = section.MaxClients,
+        IdleTimeout = section.IdleTimeout,
+        MaxLineBytes = section.MaxLineBytes,
+    };
+
+    /// <summary>Whether two servers' options are the same (the HTTP endpoint asks it of its limits too).</summary>
+    internal static bool SameServer(ServerOptions? a, ServerOptions? b) =>
         a is null || b is null
             ? a is null && b is null
             : a with { AllowedUids = [], AllowedGids = [] } == b with { AllowedUids = [], AllowedGids = [] }

@@ -42,6 +42,11 @@ public sealed record ServerOptions
     /// <summary>On stop, how long sessions may take to send replies already produced before they are cut.</summary>
     public TimeSpan StopGracePeriod { get; init; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>Whether a peer may connect (the HTTP endpoint's Unix socket asks the same).</summary>
+    internal bool Allows(PeerCredentials peer, uint ownUid) =>
+        (AlwaysAllowRootAndOwnUid && (peer.Uid == 0 || peer.Uid == ownUid))
+        || AllowedUids.Contains(peer.Uid) || AllowedGids.Contains(peer.Gid);
+
     internal void Validate()
     {
         if (string.IsNullOrEmpty(SocketPath))

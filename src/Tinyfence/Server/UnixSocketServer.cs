@@ -208,7 +208,7 @@ public sealed class UnixSocketServer : IDisposable, IAsyncDisposable
             return;
         }
 
-        if (!IsAllowed(peer))
+        if (!_options.Allows(peer, _ownUid))
         {
             LogRefusal("not allowed", peer);
             Refuse(client, ServerReplies.NotAllowed);
@@ -243,31 +243,8 @@ public sealed class UnixSocketServer : IDisposable, IAsyncDisposable
         session.Start();
     }
 
-    private bool IsAllowed(PeerCredentials peer)
-    {
-        if (_options.AlwaysAllowRootAndOwnUid && (peer.Uid == 0 || peer.Uid == _ownUid))
-        {
-            return true;
-        }
-
-        return Contains(_options.AllowedUids, peer.Uid) || Contains(_options.AllowedGids, peer.Gid);
-    }
-
-    private static bool Contains(IReadOnlyList<uint> ids, uint id)
-    {
-        for (int i = 0; i < ids.Count; i++)
-        {
-            if (ids[i] == id)
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
-
     /// <summary>Sends the one error line and closes, without waiting on the client.</summary>
-    private static void Refuse(Socket client, ReadOnlySpan<byte> reply)
+    internal static void Refuse(Socket client, ReadOnlySpan<byte> reply)
     {
         try
         {

@@ -29,6 +29,7 @@ internal sealed class StatusBoard : IStatusSource, IDisposable
     private ReadingStatus[] _readings = [];
     private int[] _readingSlots = [];
     private ScoreService? _scores;
+    private ReadingHistory _history = new(0);
 
     public StatusBoard()
     {
@@ -41,6 +42,12 @@ internal sealed class StatusBoard : IStatusSource, IDisposable
 
     /// <summary>Every distinct reading of the rules (the metrics list each once).</summary>
     internal ReadOnlySpan<ReadingStatus> Readings => _readings;
+
+    /// <summary>The readings of the last hour, for the status page's sparklines; under <see cref="Read"/> only.</summary>
+    internal ReadingHistory History => _history;
+
+    /// <summary>The tables, for the status page's top addresses; under <see cref="Read"/> only.</summary>
+    internal ScoreService? Scores => _scores;
 
     /// <summary>Holds the lock while a writer reads the report: <c>using (board.Read()) { ... }</c>.</summary>
     internal Lock.Scope Read() => _lock.EnterScope();
@@ -77,6 +84,7 @@ internal sealed class StatusBoard : IStatusSource, IDisposable
             _ruleSlots = ruleSlots;
             _readings = [.. all];
             _readingSlots = [.. allSlots];
+            _history = new ReadingHistory(all.Count);
             _scores = scores;
             _report.Rules = ruleStatus;
             _report.Tables = tables;
@@ -103,6 +111,7 @@ internal sealed class StatusBoard : IStatusSource, IDisposable
                 Copy(_readings[i], _readingSlots[i], readings);
             }
 
+            _history.Sample(_readings, Environment.TickCount64);
             RefreshTables();
             if (mail is not null)
             {
