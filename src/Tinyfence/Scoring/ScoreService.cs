@@ -65,6 +65,7 @@ internal sealed class ScoreService : ITableFigures, IDisposable
 
             _tables.Apply(config);
             _dispatcher.UseTables(_tables.Tables);
+            _tables.CarryLateHits();
             return _server.Apply(config, _tables.Hosted.Count);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)

@@ -26,7 +26,9 @@ internal sealed class TableHost(Logger log) : IDisposable
     private const UnixFileMode ReadableByGroup = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead;
 
     private readonly List<HostedTable> _tables = [];
-    private readonly List<(HostedTable Table, long DisposeAtMs)> _retired = [];
+    // A reshaped table's old one, with the stored score of each entry carried over so far: hits
+    // that land on it after the copy are carried too (CarryLateHits), until it is unmapped.
+    private readonly List<(HostedTable Table, long DisposeAtMs, Dictionary<IpKey, int>? Carried)> _retired = [];
 
     /// <summary>The tables served now, in the config's order.</summary>
     public IReadOnlyList<HostedTable> Hosted => _tables;
@@ -48,6 +50,9 @@ internal sealed class TableHost(Logger log) : IDisposable
     public void Apply(TinyfenceConfig config)
     {
         long offset = _tables.Count > 0 ? _tables[0].Table.ClockOffset : 0;
+        // Into the tables served now, before they are copied in turn.
+        CarryLateHits();
+        var carried = new Dictionary<HostedTable, Dictionary<IpKey, int>>();
         // Every table is made and filled before any is published: a reload that fails half
         // way leaves the adapters on the tables the daemon goes on writing.
         var next = new List<HostedTable>();
@@ -55,7 +60,7 @@ internal sealed class TableHost(Logger log) : IDisposable
         {
             foreach (TableSection section in config.Tables)
             {
-                next.Add(Prepare(section, config, offset));
+                next.Add(Prepare(section, config, offset, carried));
             }
         }
         catch
@@ -101,11 +106,24 @@ internal sealed class TableHost(Logger log) : IDisposable
             }
 
             old.Table.Retire();
-            _retired.Add((old, Environment.TickCount64 + RetiredGraceMs));
+            _retired.Add((old, Environment.TickCount64 + RetiredGraceMs, carried.GetValueOrDefault(old)));
         }
 
         _tables.Clear();
         _tables.AddRange(next);
+    }
+
+    /// <summary>
+    /// Carries the hits that reached a reshaped table's old one after its entries were copied
+    /// into the table served now under its name: once the request threads were given the new
+    /// tables, and again before the old one is unmapped (a request that picked it just before).
+    /// </summary>
+    public void CarryLateHits()
+    {
+        foreach ((HostedTable old, long _, Dictionary<IpKey, int>? carried) in _retired)
+        {
+            CarryLateHits(old, carried);
+        }
     }
 
     public HostedTable? Find(string name)
@@ -128,6 +146,7 @@ internal sealed class TableHost(Logger log) : IDisposable
         {
             if (nowMs >= _retired[i].DisposeAtMs)
             {
+                CarryLateHits(_retired[i].Table, _retired[i].Carried);
                 _retired[i].Table.Dispose();
                 _retired.RemoveAt(i);
             }
@@ -150,13 +169,21 @@ internal sealed class TableHost(Logger log) : IDisposable
             hosted.Dispose();
         }
 
-        foreach ((HostedTable retired, long _) in _retired)
+        foreach ((HostedTable retired, long _, Dictionary<IpKey, int>? _) in _retired)
         {
             retired.Dispose();
         }
     }
 
-    private HostedTable Prepare(TableSection section, TinyfenceConfig config, long clockOffset)
+    private void CarryLateHits(HostedTable old, Dictionary<IpKey, int>? carried)
+    {
+        if (carried is not null && Find(old.Section.Name) is { } successor && successor != old)
+        {
+            TableScans.CarryLateHits(old.Table, successor.Table, carried);
+        }
+    }
+
+    private HostedTable Prepare(TableSection section, TinyfenceConfig config, long clockOffset, Dictionary<HostedTable, Dictionary<IpKey, int>> carried)
     {
         Settings settings = config.Settings;
         TableSpec spec = ToSpec(section);
@@ -181,7 +208,9 @@ internal sealed class TableHost(Logger log) : IDisposable
         if (current is not null)
         {
             // The old table is retired and unmapped by Apply once nothing can be using it.
-            TableScans.CopyEntries(current.Table, table);
+            var copied = new Dictionary<IpKey, int>();
+            TableScans.CopyEntries(current.Table, table, copied);
+            carried[current] = copied;
             log.Notice($"table \"{section.Name}\" reshaped: {table.Count} entries carried over to {viewPath}");
         }
         else

@@ -15,10 +15,24 @@ internal static class TableScans
         return writer.Commit();
     }
 
-    /// <summary>Copies every entry of <paramref name="from"/> into <paramref name="to"/> (a reload that reshapes a table).</summary>
-    public static void CopyEntries(ScoreTable from, ScoreTable to)
+    /// <summary>
+    /// Copies every entry of <paramref name="from"/> into <paramref name="to"/> (a reload that
+    /// reshapes a table), noting each stored score in <paramref name="carried"/> for <see cref="CarryLateHits"/>.
+    /// </summary>
+    public static void CopyEntries(ScoreTable from, ScoreTable to, Dictionary<IpKey, int> carried)
     {
-        var visitor = new Copier(to);
+        var visitor = new Copier(to, carried);
+        from.ForEach(from.Now, ref visitor);
+    }
+
+    /// <summary>
+    /// Adds to <paramref name="to"/> the points that hit <paramref name="from"/> after its entries
+    /// were carried (requests go on with the old table until they are given the new one): each
+    /// stored score above the one <paramref name="carried"/> notes, by the difference.
+    /// </summary>
+    public static void CarryLateHits(ScoreTable from, ScoreTable to, Dictionary<IpKey, int> carried)
+    {
+        var visitor = new LateHits(to, carried);
         from.ForEach(from.Now, ref visitor);
     }
 
@@ -34,8 +48,25 @@ internal static class TableScans
         }
     }
 
-    private readonly struct Copier(ScoreTable to) : IEntryVisitor
+    private readonly struct Copier(ScoreTable to, Dictionary<IpKey, int> carried) : IEntryVisitor
     {
-        public void Visit(in StoredScore entry, int scoreNow) => to.Restore(entry);
+        public void Visit(in StoredScore entry, int scoreNow)
+        {
+            to.Restore(entry);
+            carried[entry.Key] = entry.Score;
+        }
+    }
+
+    private readonly struct LateHits(ScoreTable to, Dictionary<IpKey, int> carried) : IEntryVisitor
+    {
+        public void Visit(in StoredScore entry, int scoreNow)
+        {
+            int late = entry.Score - carried.GetValueOrDefault(entry.Key);
+            if (late > 0)
+            {
+                to.Hit(entry.Key, late, to.Now);
+                carried[entry.Key] = entry.Score;
+            }
+        }
     }
 }
