@@ -10,11 +10,13 @@ import os
 import platform
 import shutil
 import signal
+import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
+import urllib.request
 
 from benchlib import MEM_KEYS, cpu_ticks, spread, status_kib, stop
 
@@ -26,6 +28,12 @@ TINYFENCE_CONF = """\
 set step 10s
 rule "LoadHigh" { la1 >= 20 or la5 >= 10 } log
 rule "MemoryLow" { memavail < 64M } log
+"""
+
+HTTP_SERVER = """\
+set run-dir "{dir}/run"
+set state-dir "{dir}/state"
+server {{ http "127.0.0.1:{port}" }}
 """
 
 MONITRC = """\
@@ -40,6 +48,20 @@ check system bench
     if memory usage > 99 % then alert
 """
 
+
+
+def free_port():
+    """A TCP port on 127.0.0.1 that nothing listens on now."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def fetch_paths(port, paths):
+    """GETs each path from the daemon's HTTP endpoint; an answer other than 200 stops the bench."""
+    for path in paths:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=10) as reply:
+            reply.read()
 
 
 def startup(commands, runs):
@@ -64,11 +86,16 @@ def startup(commands, runs):
     return "timed loop (includes Python's fork/exec)", medians
 
 
-def idle_memory(argv, idle_s, log_path):
-    """Starts argv, waits idle_s, reads its memory figures, stops it (SIGTERM, then SIGKILL)."""
+def idle_memory(argv, idle_s, log_path, touch=None):
+    """Starts argv, waits idle_s, reads its memory figures, stops it (SIGTERM, then SIGKILL).
+    touch(), when given, is called a second after the start (a first use of what it serves)."""
     with open(log_path, "ab") as log:
         proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=log, stderr=log)
     try:
+        if touch is not None:
+            time.sleep(1)
+            touch()
+            idle_s -= 1
         time.sleep(idle_s)
         if proc.poll() is not None:
             raise RuntimeError(f"{argv[0]} exited with {proc.returncode} before the reading; see {log_path}")
@@ -149,7 +176,15 @@ def main():
         check = subprocess.run([binary, "check", conf], capture_output=True, text=True)
         if check.returncode != 0:
             sys.exit(f"bench: tinyfence check rejects the bench config:\n{check.stderr}")
-        peers = {"tinyfence": [binary, "run", "-c", conf]}
+        # The same daemon with the status page's HTTP endpoint on (and the socket it needs): what
+        # the endpoint costs at idle, measured in the same rounds.
+        # Each of its three paths is fetched once, so the figure holds the page's code and buffers.
+        http_conf = os.path.join(tmp, "tinyfence-http.conf")
+        port = free_port()
+        with open(http_conf, "w") as f:
+            f.write(TINYFENCE_CONF + HTTP_SERVER.format(dir=tmp, port=port))
+        touches = {"tf + http": lambda: fetch_paths(port, ("/", "/status.json", "/metrics"))}
+        peers = {"tinyfence": [binary, "run", "-c", conf], "tf + http": [binary, "run", "-c", http_conf]}
         if monit:
             rc = os.path.join(tmp, "monitrc")
             with open(rc, "w") as f:
@@ -161,7 +196,7 @@ def main():
         readings = {name: [] for name in peers}
         for _ in range(args.rounds):
             for name, argv in peers.items():
-                readings[name].append(idle_memory(argv, args.idle, os.path.join(tmp, f"{name}.log")))
+                readings[name].append(idle_memory(argv, args.idle, os.path.join(tmp, f"{name}.log"), touches.get(name)))
 
     print()
     print(f"idle memory after {args.idle:g} s, {args.rounds} interleaved rounds, "
@@ -169,6 +204,8 @@ def main():
     print(f"  {'':<12}" + "".join(f"{k:>26}" for k in MEM_KEYS))
     for name, rounds in readings.items():
         print(f"  {name:<12}" + "".join(f"{spread([r[k] for r in rounds], mb):>26}" for k in MEM_KEYS))
+    http_extra = [h["VmRSS"] - t["VmRSS"] for t, h in zip(readings["tinyfence"], readings["tf + http"])]
+    print(f"  {'http - off':<12}{spread(http_extra, mb):>26}   (VmRSS the HTTP endpoint adds, per round; goal <= 0.5 MB)")
     if "monit" in readings:
         ratios = "".join(
             f"{spread([t[k] / m[k] for t, m in zip(readings['tinyfence'], readings['monit'])], lambda v: f'{v:.2f}'):>26}"
