@@ -17,7 +17,18 @@ internal static class AlertComposer
         var message = new MimeMessage();
         message.From.Add(from);
         message.To.AddRange(to);
-        message.Subject = settings.SubjectPrefix.Length == 0 ? OneLine(subject) : $"{OneLine(settings.SubjectPrefix)} {OneLine(subject)}";
+        string subjectLine = settings.SubjectPrefix.Length == 0 ? OneLine(subject) : $"{OneLine(settings.SubjectPrefix)} {OneLine(subject)}";
+        if (SubjectEncoding.NeedsEncoding(subjectLine))
+        {
+            var header = new Header(HeaderId.Subject, "");
+            header.SetRawValue(SubjectEncoding.RawValue(subjectLine));
+            message.Headers.Replace(header);
+        }
+        else
+        {
+            message.Subject = subjectLine;
+        }
+
         message.Date = date;
         message.MessageId = messageId;
         // RFC 3834: vacation responders and list servers must not answer an automatic message.
