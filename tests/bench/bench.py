@@ -178,13 +178,15 @@ def main():
             sys.exit(f"bench: tinyfence check rejects the bench config:\n{check.stderr}")
         # The same daemon with the status page's HTTP endpoint on (and the socket it needs): what
         # the endpoint costs at idle, measured in the same rounds.
-        # Each of its three paths is fetched once, so the figure holds the page's code and buffers.
+        # "tf + http" has each of its three paths fetched once, so the figure holds the page's code
+        # and buffers; "http unused" is the same daemon never asked.
         http_conf = os.path.join(tmp, "tinyfence-http.conf")
         port = free_port()
         with open(http_conf, "w") as f:
             f.write(TINYFENCE_CONF + HTTP_SERVER.format(dir=tmp, port=port))
         touches = {"tf + http": lambda: fetch_paths(port, ("/", "/status.json", "/metrics"))}
-        peers = {"tinyfence": [binary, "run", "-c", conf], "tf + http": [binary, "run", "-c", http_conf]}
+        peers = {"tinyfence": [binary, "run", "-c", conf], "tf + http": [binary, "run", "-c", http_conf],
+                 "http unused": [binary, "run", "-c", http_conf]}
         if monit:
             rc = os.path.join(tmp, "monitrc")
             with open(rc, "w") as f:
@@ -204,8 +206,9 @@ def main():
     print(f"  {'':<12}" + "".join(f"{k:>26}" for k in MEM_KEYS))
     for name, rounds in readings.items():
         print(f"  {name:<12}" + "".join(f"{spread([r[k] for r in rounds], mb):>26}" for k in MEM_KEYS))
-    http_extra = [h["VmRSS"] - t["VmRSS"] for t, h in zip(readings["tinyfence"], readings["tf + http"])]
-    print(f"  {'http - off':<12}{spread(http_extra, mb):>26}   (VmRSS the HTTP endpoint adds, per round; goal <= 0.5 MB)")
+    for name in ("tf + http", "http unused"):
+        extra = [h["VmRSS"] - t["VmRSS"] for t, h in zip(readings["tinyfence"], readings[name])]
+        print(f"  {name + ' - off':<12}{spread(extra, mb):>26}   (VmRSS the HTTP endpoint adds, per round; goal <= 0.5 MB)")
     if "monit" in readings:
         ratios = "".join(
             f"{spread([t[k] / m[k] for t, m in zip(readings['tinyfence'], readings['monit'])], lambda v: f'{v:.2f}'):>26}"
