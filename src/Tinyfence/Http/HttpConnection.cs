@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Net.Sockets;
+using Tinyfence.Server;
 using Tinyfence.Status;
 
 namespace Tinyfence.Http;
@@ -11,7 +12,7 @@ namespace Tinyfence.Http;
 /// calls complete through the socket's cached awaitables: a request allocates nothing (the status
 /// page aside, which builds its text).
 /// </summary>
-internal sealed class HttpConnection
+internal sealed class HttpConnection : IIdleTracked
 {
     /// <summary>The largest request head (request line and headers); a longer one gets 431.</summary>
     public const int MaxRequestHeadBytes = 8192;

@@ -175,20 +175,7 @@ internal sealed class HttpServer : IDisposable
     /// <summary>Closes connections that made no progress for the idle timeout. Allocates nothing.</summary>
     private void SweepIdle()
     {
-        long now = Environment.TickCount64;
-        long idleMs = (long)_limits.IdleTimeout.TotalMilliseconds;
-        int count = 0;
-        lock (_lock)
-        {
-            foreach (HttpConnection? connection in _connections)
-            {
-                if (connection is not null && now - connection.LastActivityMs >= idleMs)
-                {
-                    _sweepScratch[count++] = connection;
-                }
-            }
-        }
-
+        int count = IdleSweep.Collect(_connections, _sweepScratch, _lock, _limits.IdleTimeout);
         for (int i = 0; i < count; i++)
         {
             _sweepScratch[i].Close();

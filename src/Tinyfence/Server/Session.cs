@@ -24,7 +24,7 @@ namespace Tinyfence.Server;
 /// (the receive loop stops reading when the session is stuck sending), replies by ReplyFlushBytes
 /// plus one reply; the rest waits in the kernel's socket buffers.
 /// </remarks>
-internal sealed class Session
+internal sealed class Session : IIdleTracked
 {
     // A receive asks for at least this much room: 4 KiB segments hold some 800 pipelined PINGs,
     // and one pool-sized array per idle client is cheap.

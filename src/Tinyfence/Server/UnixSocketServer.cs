@@ -312,21 +312,7 @@ public sealed class UnixSocketServer : IDisposable, IAsyncDisposable
     /// <summary>Closes sessions that made no progress for IdleTimeout. Runs on a timer; allocates nothing.</summary>
     private void SweepIdle()
     {
-        long now = Environment.TickCount64;
-        long idleMs = (long)_options.IdleTimeout.TotalMilliseconds;
-        int count = 0;
-        lock (_sessionsLock)
-        {
-            foreach (Session? session in _sessions)
-            {
-                if (session is not null && now - session.LastActivityMs >= idleMs)
-                {
-                    _sweepScratch[count++] = session;
-                }
-            }
-        }
-
-        // Outside the lock: closing a socket may run the session's last steps on this thread.
+        int count = IdleSweep.Collect(_sessions, _sweepScratch, _sessionsLock, _options.IdleTimeout);
         for (int i = 0; i < count; i++)
         {
             if (_log.IsEnabled(LogLevel.Debug))
