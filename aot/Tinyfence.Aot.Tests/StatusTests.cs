@@ -22,7 +22,12 @@ public class StatusTests
         using RunningDaemon daemon = Repo.StartPublished("run", "-c", config, "--proc-root", Repo.ProcTree("idle"));
         daemon.WaitForLine("rule \"beat\" fired");
 
-        ProcessResult status = ProcessResult.Run(Repo.PublishedBinary, ["status", "--json", "--run-dir", run], Patience.Short);
+        // The board is refreshed after the turn that logged the firing: a status asked in between
+        // shows the turn before it.
+        ProcessResult status = null!;
+        Patience.WaitUntil(
+            () => (status = ProcessResult.Run(Repo.PublishedBinary, ["status", "--json", "--run-dir", run], Patience.Short)).Stdout.Contains("\"fired\": 1", StringComparison.Ordinal),
+            "the status to show the firing");
         Assert.True(status.ExitCode == 0, status.ToString());
         using JsonDocument document = JsonDocument.Parse(status.Stdout);
         JsonElement rule = document.RootElement.GetProperty("rules")[0];
