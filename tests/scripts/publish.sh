@@ -24,6 +24,7 @@ inputs_hash() {
         find . -maxdepth 1 -type f \( -name 'Directory.Build.*' -o -name 'Directory.Packages.props' \
             -o -name 'global.json' -o -name 'NuGet.config' -o -name 'nuget.config' -o -name '.editorconfig' \) -print
         echo aot/publish.props
+        echo aot/substitutions.xml
         echo tests/scripts/publish.sh
     } | LC_ALL=C sort | while read -r f; do
         [ -f "$f" ] && printf '%s\n' "$f" && sha256sum < "$f"
