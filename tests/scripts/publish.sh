@@ -63,6 +63,8 @@ fi
 grep -E 'warning' "$log" | grep -v -e 'in statically linked applications requires at runtime' -e 'CMake warning' >&2 || true
 
 cp "$project/bin/Release/net10.0/$rid/publish/tinyfence" "$out.tmp"
+# The symbols stripped from the binary: they name the frames of a logged stack trace.
+cp "$project/bin/Release/net10.0/$rid/publish/tinyfence.dbg" "$out.dbg"
 mv -f "$out.tmp" "$out"
 echo "$hash" > "$stamp"
 echo "publish: $out ($(stat -c %s "$out") bytes)"
