@@ -6,6 +6,8 @@
 #   make test-deps  install, with apt-get, the Debian packages the tests use (as root or with sudo -n)
 #   make publish    the static native binary, dist/tinyfence
 #   make bench      benchmarks against the published binary (installs hyperfine and monit)
+#   make size       what the static binary is made of, piece by piece (publishes once more with map
+#                   files; dist/ is left alone)
 #   make fuzz       every fuzz target under afl-fuzz for FUZZ_SECONDS each (installs afl++), one line
 #                   per target; fails on a crash or a hang (output in TestResults/fuzz). FUZZ_EXECS=N
 #                   stops each at about N executions instead; FUZZ_TARGETS="config protocol" runs those
@@ -171,6 +173,10 @@ deb: publish
 
 bench: publish
 	bash tests/bench/run.sh
+
+.PHONY: size
+size:
+	bash tests/scripts/size-breakdown.sh
 
 fuzz:
 	bash tests/scripts/install-deps.sh $(FUZZ_PACKAGES)

@@ -57,6 +57,25 @@ public class MailTests
         Assert.Empty(Directory.GetFiles(server.Maildir, "*.eml"));
     }
 
+    // The binary carries no HTTP client (README, "The static binary"): a server that leaves out
+    // its intermediate CA is refused, and the issuer URL in its certificate is never fetched
+    // (a build with System.Net.Http fetched it in the TLS handshake and accepted the chain).
+    [Fact]
+    public void AMissingIntermediateIsRefusedAndNeverFetched()
+    {
+        using var dir = new TempDir();
+        using var issuer = new IssuerHttpServer();
+        using TestPki pki = TestPki.Create(issuerUrl: issuer.Url);
+        issuer.Certificate = pki.IntermediateCertificate!;
+        using SmtpTestServer server = SmtpTestServer.Start("--starttls", pki.ServerCertificate, pki.ServerKey);
+        ProcessResult result = Repo.RunPublished("mail-test", "-c", Config(dir, server, "starttls", $"ca-file \"{pki.CaFile}\""));
+
+        Assert.True(result.ExitCode == 1, result.ToString());
+        Assert.Contains("not a trusted CA", result.Stdout + result.Stderr, StringComparison.Ordinal);
+        Assert.Equal(0, issuer.Connections);
+        Assert.Empty(Directory.GetFiles(server.Maildir, "*.eml"));
+    }
+
     [Fact]
     public void ARuleMailIsDeliveredBeforeOnceExits()
     {

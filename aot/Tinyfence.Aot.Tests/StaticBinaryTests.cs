@@ -16,6 +16,15 @@ public class StaticBinaryTests
         Assert.Contains("statically linked", result.Stdout, StringComparison.Ordinal);
     }
 
+    // Issue 21's budget. Over it, `make size` says which piece grew (README, "The static binary").
+    [Fact]
+    public void TheBinaryFitsInTwelveMillionBytes()
+    {
+        long size = new FileInfo(Repo.PublishedBinary).Length;
+
+        Assert.True(size <= 12_000_000, $"dist/tinyfence is {size:N0} bytes, over 12,000,000: run make size to see what it is made of");
+    }
+
     [Fact]
     public void LddReportsNotADynamicExecutable()
     {

@@ -4,7 +4,7 @@ using Tinyfence.Testing;
 
 namespace Tinyfence.Aot.Tests;
 
-/// <summary>The published binary's status and metrics: the source-generated JSON works without reflection.</summary>
+/// <summary>The published binary's status and metrics: the JSON and the metrics as the daemon writes them.</summary>
 public class StatusTests
 {
     [Fact]

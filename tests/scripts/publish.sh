@@ -24,6 +24,7 @@ inputs_hash() {
         find . -maxdepth 1 -type f \( -name 'Directory.Build.*' -o -name 'Directory.Packages.props' \
             -o -name 'global.json' -o -name 'NuGet.config' -o -name 'nuget.config' -o -name '.editorconfig' \) -print
         echo aot/publish.props
+        echo aot/substitutions.xml
         echo tests/scripts/publish.sh
     } | LC_ALL=C sort | while read -r f; do
         [ -f "$f" ] && printf '%s\n' "$f" && sha256sum < "$f"
@@ -62,6 +63,8 @@ fi
 grep -E 'warning' "$log" | grep -v -e 'in statically linked applications requires at runtime' -e 'CMake warning' >&2 || true
 
 cp "$project/bin/Release/net10.0/$rid/publish/tinyfence" "$out.tmp"
+# The symbols stripped from the binary: they name the frames of a logged stack trace.
+cp "$project/bin/Release/net10.0/$rid/publish/tinyfence.dbg" "$out.dbg"
 mv -f "$out.tmp" "$out"
 echo "$hash" > "$stamp"
 echo "publish: $out ($(stat -c %s "$out") bytes)"

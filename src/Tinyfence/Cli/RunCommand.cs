@@ -77,7 +77,7 @@ internal static class RunCommand
         catch (Exception e)
         {
             // A bug must not end the guard without a word: say what happened, exit 1 for the service manager.
-            log.Error($"stopped by an unexpected error: {e}");
+            log.Error($"stopped by an unexpected error: {ExceptionText.Describe(e)}");
             return ExitCodes.Failure;
         }
     }

@@ -130,7 +130,7 @@ internal sealed class StatusBoard : IStatusSource, IDisposable
         lock (_lock)
         {
             _json.Reset(output);
-            JsonSerializer.Serialize(_json, _report, StatusJsonContext.Default.StatusReport);
+            StatusJson.Write(_json, _report);
             _json.Flush();
         }
     }
