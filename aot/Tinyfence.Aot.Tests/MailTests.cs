@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using MimeKit;
 using Tinyfence.Aot.Tests.Infrastructure;
 using Tinyfence.Testing;
@@ -74,6 +75,23 @@ public class MailTests
         Assert.Contains("not a trusted CA", result.Stdout + result.Stderr, StringComparison.Ordinal);
         Assert.Equal(0, issuer.Connections);
         Assert.Empty(Directory.GetFiles(server.Maildir, "*.eml"));
+    }
+
+    // The remedy the README gives for such a server: its intermediate in ca-file, beside the root.
+    [Fact]
+    public void AMissingIntermediateGivenInTheCaFileIsTrustedAndStillNeverFetched()
+    {
+        using var dir = new TempDir();
+        using var issuer = new IssuerHttpServer();
+        using TestPki pki = TestPki.Create(issuerUrl: issuer.Url);
+        issuer.Certificate = pki.IntermediateCertificate!;
+        string caFile = dir.Write("ca-and-intermediate.pem", File.ReadAllText(pki.CaFile) + "\n" + PemEncoding.WriteString("CERTIFICATE", pki.IntermediateCertificate) + "\n");
+        using SmtpTestServer server = SmtpTestServer.Start("--starttls", pki.ServerCertificate, pki.ServerKey);
+        ProcessResult result = Repo.RunPublished("mail-test", "-c", Config(dir, server, "starttls", $"ca-file \"{caFile}\""));
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Equal(0, issuer.Connections);
+        Assert.Single(server.WaitForMessages(1));
     }
 
     [Fact]
