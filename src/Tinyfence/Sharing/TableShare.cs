@@ -134,12 +134,6 @@ internal sealed partial class TableShare : IHitObserver, IDisposable
     private static bool IsConnectionProblem(Exception e) =>
         e is IOException or SocketException or RespErrorException or OperationCanceledException or ObjectDisposedException;
 
-    private static void WriteAddress(IBufferWriter<byte> output, IpKey key)
-    {
-        Span<byte> text = stackalloc byte[IpKey.MaxTextLength];
-        RespWriter.Bulk(output, text[..key.Format(text)]);
-    }
-
     /// <summary>Adopts a block announced as <c>ADDRESS SCORE DECAYED-TO</c>; false when the text is not one or the table's own score is as high.</summary>
     private bool AdoptBlock(ReadOnlySequence<byte> announcement)
     {
