@@ -23,6 +23,10 @@ internal sealed class HitQueue
     private long _tail;
     private long _dropped;
 
+    // The sender waiting for a hit in an empty queue, woken by the hit that comes: idle, it sleeps
+    // instead of waking every interval to find nothing.
+    private TaskCompletionSource? _firstHit;
+
     /// <param name="capacity">A power of two.</param>
     public HitQueue(int capacity)
     {
@@ -53,6 +57,7 @@ internal sealed class HitQueue
 
     public void Add(IpKey key, int points, uint at)
     {
+        TaskCompletionSource? waiting;
         lock (_lock)
         {
             if (_tail - _head == _ring.Length)
@@ -63,6 +68,26 @@ internal sealed class HitQueue
 
             _ring[_tail & _mask] = new QueuedHit(key, points, at);
             _tail++;
+            waiting = _firstHit;
+            _firstHit = null;
+        }
+
+        // Once per quiet spell; the sender goes on on the thread pool, not on this request's thread.
+        waiting?.TrySetResult();
+    }
+
+    /// <summary>Completes when the queue holds a hit: at once when it does, else when one is added.</summary>
+    public Task WhenNotEmptyAsync(CancellationToken cancel)
+    {
+        lock (_lock)
+        {
+            if (_tail != _head)
+            {
+                return Task.CompletedTask;
+            }
+
+            _firstHit ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            return _firstHit.Task.WaitAsync(cancel);
         }
     }
 

@@ -31,8 +31,10 @@ internal sealed partial class TableShare
                 retryMs = FirstRetryMs;
                 while (true)
                 {
-                    await Task.Delay(SendIntervalMs, _stop.Token).ConfigureAwait(false);
+                    await _queue.WhenNotEmptyAsync(_stop.Token).ConfigureAwait(false);
                     await SendQueuedAsync(redis, timeout).ConfigureAwait(false);
+                    // The hits that come meanwhile make the next batch: a round of scripts per interval at most.
+                    await Task.Delay(SendIntervalMs, _stop.Token).ConfigureAwait(false);
                 }
             }
             catch (Exception e) when (IsConnectionProblem(e) && !_stop.IsCancellationRequested)

@@ -12,9 +12,10 @@ namespace Tinyfence.Sharing;
 /// <summary>
 /// A table shared with other nodes through Redis. Requests never wait on it: the table counts a
 /// hit as ever and tells this share (<see cref="OnHit"/>), which queues it; in the background one
-/// connection sends the queued hits to the <see cref="ShareScript"/> every
-/// <see cref="SendIntervalMs"/>, and another listens for the blocks any node's hits made and
-/// adopts them, after loading the blocks in force whenever it (re)connects. Redis away, the node
+/// connection sends the queued hits to the <see cref="ShareScript"/>, the first hit after a quiet
+/// spell at once, then those that came meanwhile after <see cref="SendIntervalMs"/>, and another
+/// listens for the blocks any node's hits made and adopts them, after loading the blocks in force
+/// whenever it (re)connects. Redis away, the node
 /// goes on alone and tries again with a growing pause.
 /// </summary>
 internal sealed partial class TableShare : IHitObserver, IDisposable

@@ -84,7 +84,7 @@ public sealed class HitCoalescerTests
         var hits = new QueuedHit[600];
         for (int i = 0; i < hits.Length; i++)
         {
-            at += random.Next(20) switch
+            at += random.Next(40) switch
             {
                 0 => 1,
                 1 => 43200,
