@@ -4,8 +4,8 @@ namespace Tinyfence.Sharing;
 
 /// <summary>
 /// Writes the hit script's <c>ADDRESS POINTS AT</c> arguments, three bulk strings a hit, into a
-/// span the caller reserved for the whole command: the address formatted once, the points mostly
-/// one digit, and the time formatted once a second and copied (a batch's hits share it).
+/// span the caller reserved for the whole command: the address and the points formatted in place,
+/// the time formatted once a second and copied (a batch's hits share it).
 /// </summary>
 internal sealed class HitArguments
 {
@@ -19,7 +19,6 @@ internal sealed class HitArguments
     /// <summary>Writes <paramref name="hits"/> into <paramref name="destination"/> (room for <see cref="MaxLength"/> each); returns the bytes written.</summary>
     public int Write(Span<byte> destination, ReadOnlySpan<QueuedHit> hits)
     {
-        Span<byte> address = stackalloc byte[IpKey.MaxTextLength];
         int written = 0;
         foreach (QueuedHit hit in hits)
         {
@@ -29,7 +28,8 @@ internal sealed class HitArguments
                 _at = hit.At;
             }
 
-            written += RespWriter.Bulk(destination[written..], address[..hit.Key.Format(address)]);
+            Span<byte> rest = destination[written..];
+            written += RespWriter.BulkOfValueAt(rest, hit.Key.Format(rest[RespWriter.ShortValueOffset..]));
             written += RespWriter.Bulk(destination[written..], hit.Points);
             _atBulk.AsSpan(0, _atBulkLength).CopyTo(destination[written..]);
             written += _atBulkLength;

@@ -13,6 +13,9 @@ internal static class RespWriter
     // "*", a long's 20 digits, "\r\n".
     public const int MaxHeaderLength = 23;
 
+    /// <summary>Where a value of up to 99 bytes starts in <see cref="BulkOfValueAt"/>: after the longest header it can have, <c>$99\r\n</c>.</summary>
+    public const int ShortValueOffset = 5;
+
     // A long's 20 digits.
     private const int MaxDigits = 20;
 
@@ -45,10 +48,26 @@ internal static class RespWriter
     public static void Bulk(IBufferWriter<byte> writer, long value) => writer.Advance(Bulk(writer.GetSpan(MaxBulkNumberLength), value));
 
     /// <summary>A number as a bulk string into <paramref name="destination"/> (room for <see cref="MaxBulkNumberLength"/>); returns the bytes written.</summary>
-    public static int Bulk(Span<byte> destination, long value)
+    public static int Bulk(Span<byte> destination, long value) => BulkOfValueAt(destination, Decimal(destination[ShortValueOffset..], value));
+
+    /// <summary>
+    /// Makes a bulk string of the <paramref name="length"/> bytes (at most 99) the caller wrote at
+    /// <see cref="ShortValueOffset"/> of <paramref name="destination"/>: the header before them,
+    /// moved up to it, and the line end; returns the bytes of the whole. A value formatted in
+    /// place so is neither measured first nor copied from a scratch buffer.
+    /// </summary>
+    public static int BulkOfValueAt(Span<byte> destination, int length)
     {
-        Span<byte> digits = stackalloc byte[MaxDigits];
-        return Bulk(destination, digits[..Decimal(digits, value)]);
+        int header = Header(destination, (byte)'$', length);
+        if (header != ShortValueOffset)
+        {
+            destination.Slice(ShortValueOffset, length).CopyTo(destination[header..]);
+        }
+
+        length += header;
+        destination[length] = (byte)'\r';
+        destination[length + 1] = (byte)'\n';
+        return length + 2;
     }
 
     /// <summary>A bulk string of ASCII text (names, a password, a script): not for the hot path.</summary>
