@@ -9,7 +9,8 @@
    calls and Redis's own usec per call (INFO commandstats), and the wall time until Redis holds
    every hit (the nodes' batches every 50 ms included).
 2. Block propagation: a HIT of 20 points on node A, then CHECK on node B until BLOCK; p50 / p99
-   over 200 addresses.
+   over 200 addresses, back to back (a hit waits for the next 50 ms batch) and 0.2 s apart (the
+   first hit after a quiet spell is sent at once).
 3. A node's CPU per request, shared and not, same load (HITS quiet HIT requests, then a PING
    that answers once all are counted), interleaved rounds: daemon utime + stime / requests.
 1 and 3 run twice: hits spread over 100,000 addresses (nothing for a node to coalesce), and spam
@@ -172,7 +173,9 @@ def redis_side(binary, nodes, hits, seed, addresses):
             stop(redis)
 
 
-def propagation(binary, trials):
+def propagation(binary, trials, pause_s):
+    """Latencies in ms; PAUSE_S between trials (longer than the 50 ms interval: each hit is the
+    first after a quiet spell and goes at once; 0: back to back, each waits for the next batch)."""
     with tempfile.TemporaryDirectory(prefix="tf-share-bench-") as tmp:
         redis, sock = start_redis(tmp)
         url = "unix://" + sock
@@ -186,6 +189,7 @@ def propagation(binary, trials):
                 while b.ask(f"CHECK spam {address}") != "BLOCK":
                     pass
                 latencies.append((time.monotonic() - t0) * 1000)
+                time.sleep(pause_s)
             latencies.sort()
             return latencies
         finally:
@@ -294,9 +298,10 @@ def main():
         print(f"  hits/s one Redis core absorbs (1 / its CPU per hit): {fmt_spread([p / 1000 for p in per_core], 'k')}")
         print(f"  hits/s applied end to end (all hits / time until Redis held them): {fmt_spread([r['hits'] / r['applied_s'] / 1000 for r in runs], 'k')}\n")
 
-    print(f"\n== block propagation, node A to node B, {args.trials} addresses ==")
-    lat = propagation(binary, args.trials)
-    print(f"  p50 {lat[len(lat) // 2]:.1f} ms, p99 {lat[int(len(lat) * 0.99) - 1]:.1f} ms, max {lat[-1]:.1f} ms")
+    for pause_s, label in ((0.0, "back to back"), (0.2, "0.2 s apart")):
+        print(f"\n== block propagation, node A to node B, {args.trials} addresses, {label} ==")
+        lat = propagation(binary, args.trials, pause_s)
+        print(f"  p50 {lat[len(lat) // 2]:.1f} ms, p99 {lat[int(len(lat) * 0.99) - 1]:.1f} ms, max {lat[-1]:.1f} ms")
 
     for addresses, label in spreads:
         print(f"\n== node CPU per quiet HIT request, {args.hits} requests over {label}, shared vs alone, {args.rounds} interleaved rounds ==")

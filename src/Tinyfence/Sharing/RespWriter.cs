@@ -48,7 +48,18 @@ internal static class RespWriter
     public static void Bulk(IBufferWriter<byte> writer, long value) => writer.Advance(Bulk(writer.GetSpan(MaxBulkNumberLength), value));
 
     /// <summary>A number as a bulk string into <paramref name="destination"/> (room for <see cref="MaxBulkNumberLength"/>); returns the bytes written.</summary>
-    public static int Bulk(Span<byte> destination, long value) => BulkOfValueAt(destination, Decimal(destination[ShortValueOffset..], value));
+    public static int Bulk(Span<byte> destination, long value)
+    {
+        // A hit's points, mostly: one digit.
+        if ((ulong)value < 10)
+        {
+            "$1\r\n0\r\n"u8.CopyTo(destination);
+            destination[4] = (byte)('0' + value);
+            return 7;
+        }
+
+        return BulkOfValueAt(destination, Decimal(destination[ShortValueOffset..], value));
+    }
 
     /// <summary>
     /// Makes a bulk string of the <paramref name="length"/> bytes (at most 99) the caller wrote at
