@@ -227,7 +227,7 @@ def node_cost(binary, hits, rounds, seed, addresses):
     return results
 
 
-def callgrind_cost(binary, hits):
+def callgrind_cost(binary, hits, addresses):
     """(alone, shared) instructions per HIT: a node under callgrind, its counters zeroed after a
     warm-up flood and dumped once it has sent everything, for HITS / 5 and HITS hits."""
     counts = {}
@@ -241,10 +241,10 @@ def callgrind_cost(binary, hits):
                     node = Node(["valgrind", "--tool=callgrind", f"--callgrind-out-file={out}.%p", binary], tmp, name,
                                 "unix://" + sock if kind == "shared" else None, f"{name}:", patience=300.0)
                     try:
-                        node.flood(hit_payload(2000, 5))
+                        node.flood(hit_payload(2000, 5, addresses))
                         settle(sock, kind)
                         subprocess.run(["callgrind_control", "-z", str(node.proc.pid)], check=True, capture_output=True)
-                        node.flood(hit_payload(count, 6))
+                        node.flood(hit_payload(count, 6, addresses))
                         settle(sock, kind)
                         subprocess.run(["callgrind_control", "-d", "measured", str(node.proc.pid)], check=True, capture_output=True)
                         counts[kind, count] = measured_instructions(f"{out}.{node.proc.pid}")
@@ -325,9 +325,9 @@ def main():
         ratios = [s / a for s, a in zip(cost["shared"], cost["alone"])]
         print(f"  shared / alone per round: {fmt_spread(ratios, '×')}")
 
-    if args.callgrind:
-        print(f"\n== node instructions per quiet HIT request under callgrind, {args.hits // 5} and {args.hits} requests over 100,000 addresses ==")
-        alone, shared = callgrind_cost(binary, args.hits)
+    for addresses, label in spreads if args.callgrind else ():
+        print(f"\n== node instructions per quiet HIT request under callgrind, {args.hits // 5} and {args.hits} requests over {label} ==")
+        alone, shared = callgrind_cost(binary, args.hits, addresses)
         print(f"  alone {alone:.0f}, shared {shared:.0f}: shared / alone {shared / alone:.3f} ×")
 
 

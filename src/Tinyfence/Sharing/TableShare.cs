@@ -135,9 +135,14 @@ internal sealed partial class TableShare : IHitObserver, IDisposable
     private static bool IsConnectionProblem(Exception e) =>
         e is IOException or SocketException or RespErrorException or OperationCanceledException or ObjectDisposedException;
 
-    /// <summary>Adopts a block announced as <c>ADDRESS SCORE DECAYED-TO</c>; false when the text is not one or the table's own score is as high.</summary>
-    private bool AdoptBlock(ReadOnlySequence<byte> announcement)
+    /// <summary>
+    /// Adopts a block announced as <c>ADDRESS SCORE DECAYED-TO</c>; false when the text is not one
+    /// or the table's own score is as high. <paramref name="newlyBlocked"/>: the table did not block
+    /// the address before (rather than a block renewed by further hits, this node's own included).
+    /// </summary>
+    private bool AdoptBlock(ReadOnlySequence<byte> announcement, out bool newlyBlocked)
     {
+        newlyBlocked = false;
         Span<byte> text = stackalloc byte[96];
         if (announcement.Length > text.Length)
         {
@@ -160,6 +165,10 @@ internal sealed partial class TableShare : IHitObserver, IDisposable
         }
 
         ScoreTable table = _table;
-        return table.Adopt(new StoredScore(key, score, decayedTo, decayedTo), table.Now);
+        uint now = table.Now;
+        bool wasBlocked = table.IsBlocked(table.Get(key, now));
+        bool adopted = table.Adopt(new StoredScore(key, score, decayedTo, decayedTo), now);
+        newlyBlocked = adopted && !wasBlocked;
+        return adopted;
     }
 }
