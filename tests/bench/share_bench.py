@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Tables shared through Redis (issue 17): what one Redis absorbs, how fast a block travels, what a node pays.
 
-  python3 tests/bench/share_bench.py --binary dist/tinyfence [--nodes 3] [--hits 50000] [--rounds 3]
+  python3 tests/bench/share_bench.py --binary dist/tinyfence [--nodes 3] [--hits 50000] [--rounds 3] [--spam-addresses 100] [--callgrind]
 
 1. Redis's side: NODES daemons share table "spam" through one redis-server (Unix socket); each is
    sent HITS quiet, pipelined HIT requests over 100,000 addresses at once. Reported: Redis's CPU
@@ -9,12 +9,21 @@
    calls and Redis's own usec per call (INFO commandstats), and the wall time until Redis holds
    every hit (the nodes' batches every 50 ms included).
 2. Block propagation: a HIT of 20 points on node A, then CHECK on node B until BLOCK; p50 / p99
-   over 200 addresses.
+   over 200 addresses, back to back (a hit waits for the next 50 ms batch) and 0.2 s apart (the
+   first hit after a quiet spell is sent at once).
 3. A node's CPU per request, shared and not, same load (HITS quiet HIT requests, then a PING
-   that answers once all are counted), interleaved rounds: daemon utime + stime / requests.
+   that answers once all are counted), interleaved rounds: the daemon's threads' time on a CPU
+   (/proc/PID/task/*/schedstat, in ns: utime + stime come in 10 ms ticks, 0.2 µs a request here)
+   / requests.
+1 and 3 run twice: hits spread over 100,000 addresses (nothing for a node to coalesce), and spam
+from SPAM_ADDRESSES addresses (a script's hits of one address and second are sent as one).
+4. With --callgrind: the instructions a node executes per HIT, alone and shared, under valgrind
+   (a count, the same whatever else loads the machine): the difference between a flood of HITS
+   and one of HITS / 5, divided by the hits between, the sender's work until Redis holds them included.
 Numbers depend on the machine and on what else runs on it: compare only within one run.
 """
 import argparse
+import glob
 import os
 import random
 import socket
@@ -55,7 +64,8 @@ def redis_cli(sock, *args):
 class Node:
     """A daemon serving table "spam", shared through REDIS_URL or not."""
 
-    def __init__(self, binary, tmp, name, redis_url, prefix="tf:"):
+    def __init__(self, binary, tmp, name, redis_url, prefix="tf:", patience=60.0):
+        """BINARY: the daemon's path, or a list that runs it (under valgrind)."""
         self.dir = os.path.join(tmp, name)
         os.makedirs(self.dir)
         self.sock = os.path.join(self.dir, "run", "tinyfence.sock")
@@ -65,10 +75,11 @@ class Node:
             f.write(f'set run-dir "{self.dir}/run"\nset state-dir "{self.dir}/state"\n'
                     f'table "spam" {{ capacity 200000 decay 3 per 1d block above 15 snapshot off {share} }}\n')
         self.log = open(os.path.join(self.dir, "stderr"), "w")
-        self.proc = subprocess.Popen([binary, "run", "-c", config], stderr=self.log, stdin=subprocess.DEVNULL)
-        wait_for(lambda: can_connect(self.sock), f"socket of {name}")
+        command = binary if isinstance(binary, list) else [binary]
+        self.proc = subprocess.Popen([*command, "run", "-c", config], stderr=self.log, stdin=subprocess.DEVNULL)
+        wait_for(lambda: can_connect(self.sock), f"socket of {name}", patience)
         if redis_url:
-            wait_for(lambda: "listening for blocks" in open(self.log.name).read(), f"{name} listening")
+            wait_for(lambda: "listening for blocks" in open(self.log.name).read(), f"{name} listening", patience)
         self.conn = socket.socket(socket.AF_UNIX)
         self.conn.connect(self.sock)
         self.reader = self.conn.makefile("rb")
@@ -90,9 +101,9 @@ class Node:
         self.log.close()
 
 
-def hit_payload(count, seed):
+def hit_payload(count, seed, addresses=ADDRESSES):
     rng = random.Random(seed)
-    return "".join(f"HIT spam {rng.choice(ADDRESSES)}\n" for _ in range(count)).encode()
+    return "".join(f"HIT spam {rng.choice(addresses)}\n" for _ in range(count)).encode()
 
 
 def start_redis(tmp):
@@ -130,13 +141,13 @@ def evalsha_stats(sock):
     return 0, 0.0
 
 
-def redis_side(binary, nodes, hits, seed):
+def redis_side(binary, nodes, hits, seed, addresses):
     with tempfile.TemporaryDirectory(prefix="tf-share-bench-") as tmp:
         redis, sock = start_redis(tmp)
         url = "unix://" + sock
         started = [Node(binary, tmp, f"node{i}", url) for i in range(nodes)]
         try:
-            payloads = [hit_payload(hits, seed + i) for i in range(nodes)]
+            payloads = [hit_payload(hits, seed + i, addresses) for i in range(nodes)]
             cpu0 = cpu_ticks(redis.pid)
             t0 = time.monotonic()
             # One sender thread per node would share the GIL; the writes are large and the daemons
@@ -164,7 +175,9 @@ def redis_side(binary, nodes, hits, seed):
             stop(redis)
 
 
-def propagation(binary, trials):
+def propagation(binary, trials, pause_s):
+    """Latencies in ms; PAUSE_S between trials (longer than the 50 ms interval: each hit is the
+    first after a quiet spell and goes at once; 0: back to back, each waits for the next batch)."""
     with tempfile.TemporaryDirectory(prefix="tf-share-bench-") as tmp:
         redis, sock = start_redis(tmp)
         url = "unix://" + sock
@@ -178,6 +191,7 @@ def propagation(binary, trials):
                 while b.ask(f"CHECK spam {address}") != "BLOCK":
                     pass
                 latencies.append((time.monotonic() - t0) * 1000)
+                time.sleep(pause_s)
             latencies.sort()
             return latencies
         finally:
@@ -186,31 +200,90 @@ def propagation(binary, trials):
             stop(redis)
 
 
-def node_cost(binary, hits, rounds, seed):
+def node_cost(binary, hits, rounds, seed, addresses):
     """(shared, alone) CPU µs per request, one pair of rounds at a time."""
     results = {"shared": [], "alone": []}
     with tempfile.TemporaryDirectory(prefix="tf-share-bench-") as tmp:
         redis, sock = start_redis(tmp)
         try:
-            payload = hit_payload(hits, seed)
+            payload = hit_payload(hits, seed, addresses)
             for r in range(rounds):
                 for kind in ("alone", "shared"):
-                    prefix = f"r{r}:"
+                    prefix = f"r{r}-{len(addresses)}:"
                     node = Node(binary, tmp, f"{kind}{r}", "unix://" + sock if kind == "shared" else None, prefix)
                     try:
                         warm = hit_payload(1000, seed + 1)
                         node.flood(warm)
-                        cpu0 = cpu_ticks(node.proc.pid)
+                        cpu0 = cpu_ns(node.proc.pid)
                         node.flood(payload)
                         if kind == "shared":
                             # The sender's work is the node's too: counted until it has sent every hit.
                             drained(sock)
-                        results[kind].append((cpu_ticks(node.proc.pid) - cpu0) / TICK * 1e6 / hits)
+                        results[kind].append((cpu_ns(node.proc.pid) - cpu0) / 1e3 / hits)
                     finally:
                         node.close()
         finally:
             stop(redis)
     return results
+
+
+def callgrind_cost(binary, hits, addresses):
+    """(alone, shared) instructions per HIT: a node under callgrind, its counters zeroed after a
+    warm-up flood and dumped once it has sent everything, for HITS / 5 and HITS hits."""
+    counts = {}
+    with tempfile.TemporaryDirectory(prefix="tf-share-bench-") as tmp:
+        redis, sock = start_redis(tmp)
+        try:
+            for kind in ("alone", "shared"):
+                for count in (hits // 5, hits):
+                    name = f"cg-{kind}-{count}"
+                    out = os.path.join(tmp, name + ".out")
+                    node = Node(["valgrind", "--tool=callgrind", f"--callgrind-out-file={out}.%p", binary], tmp, name,
+                                "unix://" + sock if kind == "shared" else None, f"{name}:", patience=300.0)
+                    try:
+                        node.flood(hit_payload(2000, 5, addresses))
+                        settle(sock, kind)
+                        subprocess.run(["callgrind_control", "-z", str(node.proc.pid)], check=True, capture_output=True)
+                        node.flood(hit_payload(count, 6, addresses))
+                        settle(sock, kind)
+                        subprocess.run(["callgrind_control", "-d", "measured", str(node.proc.pid)], check=True, capture_output=True)
+                        counts[kind, count] = measured_instructions(f"{out}.{node.proc.pid}")
+                    finally:
+                        node.close()
+        finally:
+            stop(redis)
+    small = hits // 5
+    return tuple((counts[kind, hits] - counts[kind, small]) / (hits - small) for kind in ("alone", "shared"))
+
+
+def settle(sock, kind):
+    """Until a shared node has sent every hit (its sender's work is the node's too); an unshared one has nothing to finish."""
+    if kind == "shared":
+        drained(sock, 2.0)
+    else:
+        time.sleep(2.0)
+
+
+def measured_instructions(prefix):
+    """The instructions of the dump named "measured" (callgrind writes one file per dump: PREFIX.N)."""
+    for path in glob.glob(prefix + ".*"):
+        with open(path) as f:
+            text = f.read()
+        if "\ndesc: Trigger: dump measured\n" in text:
+            return int(text.split("\nsummary: ", 1)[1].split()[0])
+    raise SystemExit(f"share bench: no callgrind dump 'measured' at {prefix}.*")
+
+
+def cpu_ns(pid):
+    """The time the process's threads have run on a CPU, in ns (schedstat's first field, per thread)."""
+    total = 0
+    for task in os.listdir(f"/proc/{pid}/task"):
+        try:
+            with open(f"/proc/{pid}/task/{task}/schedstat") as f:
+                total += int(f.read().split()[0])
+        except (FileNotFoundError, ProcessLookupError):
+            pass  # a thread that ended meanwhile
+    return total
 
 
 def fmt_spread(values, unit):
@@ -224,27 +297,38 @@ def main():
     parser.add_argument("--hits", type=int, default=50_000, help="hits per node (above 65,536 a node's queue drops)")
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--trials", type=int, default=200)
+    parser.add_argument("--spam-addresses", type=int, default=100, help="the few addresses of the spam passes")
+    parser.add_argument("--callgrind", action="store_true", help="also count a node's instructions per HIT under valgrind")
     args = parser.parse_args()
     binary = os.path.abspath(args.binary)
+    spreads = ((ADDRESSES, "100,000 addresses"), (ADDRESSES[:args.spam_addresses], f"{args.spam_addresses} addresses (spam)"))
 
-    print(f"== one Redis, {args.nodes} nodes, {args.hits} quiet hits each over 100,000 addresses ({args.rounds} rounds) ==")
-    runs = [redis_side(binary, args.nodes, args.hits, 17 + r) for r in range(args.rounds)]
-    for key, unit in (("hits", ""), ("sent", ""), ("redis_cpu_us_per_hit", "µs"), ("script_us_per_hit", "µs"), ("hits_per_call", ""), ("sent_s", "s"), ("applied_s", "s")):
-        print(f"  {key}: {fmt_spread([r[key] for r in runs], unit)}")
-    per_core = [1e6 / r["redis_cpu_us_per_hit"] for r in runs]
-    print(f"  hits/s one Redis core absorbs (1 / its CPU per hit): {fmt_spread([p / 1000 for p in per_core], 'k')}")
-    print(f"  hits/s applied end to end (all hits / time until Redis held them): {fmt_spread([r['hits'] / r['applied_s'] / 1000 for r in runs], 'k')}")
+    for addresses, label in spreads:
+        print(f"== one Redis, {args.nodes} nodes, {args.hits} quiet hits each over {label} ({args.rounds} rounds) ==")
+        runs = [redis_side(binary, args.nodes, args.hits, 17 + r, addresses) for r in range(args.rounds)]
+        for key, unit in (("hits", ""), ("sent", ""), ("redis_cpu_us_per_hit", "µs"), ("script_us_per_hit", "µs"), ("hits_per_call", ""), ("sent_s", "s"), ("applied_s", "s")):
+            print(f"  {key}: {fmt_spread([r[key] for r in runs], unit)}")
+        per_core = [1e6 / r["redis_cpu_us_per_hit"] for r in runs]
+        print(f"  hits/s one Redis core absorbs (1 / its CPU per hit): {fmt_spread([p / 1000 for p in per_core], 'k')}")
+        print(f"  hits/s applied end to end (all hits / time until Redis held them): {fmt_spread([r['hits'] / r['applied_s'] / 1000 for r in runs], 'k')}\n")
 
-    print(f"\n== block propagation, node A to node B, {args.trials} addresses ==")
-    lat = propagation(binary, args.trials)
-    print(f"  p50 {lat[len(lat) // 2]:.1f} ms, p99 {lat[int(len(lat) * 0.99) - 1]:.1f} ms, max {lat[-1]:.1f} ms")
+    for pause_s, label in ((0.0, "back to back"), (0.2, "0.2 s apart")):
+        print(f"\n== block propagation, node A to node B, {args.trials} addresses, {label} ==")
+        lat = propagation(binary, args.trials, pause_s)
+        print(f"  p50 {lat[len(lat) // 2]:.1f} ms, p99 {lat[int(len(lat) * 0.99) - 1]:.1f} ms, max {lat[-1]:.1f} ms")
 
-    print(f"\n== node CPU per quiet HIT request, {args.hits} requests, shared vs alone, {args.rounds} interleaved rounds ==")
-    cost = node_cost(binary, args.hits, args.rounds, 99)
-    for kind in ("alone", "shared"):
-        print(f"  {kind}: {fmt_spread(cost[kind], 'µs')} (min / median / max)")
-    ratios = [s / a for s, a in zip(cost["shared"], cost["alone"])]
-    print(f"  shared / alone per round: {fmt_spread(ratios, '×')}")
+    for addresses, label in spreads:
+        print(f"\n== node CPU per quiet HIT request, {args.hits} requests over {label}, shared vs alone, {args.rounds} interleaved rounds ==")
+        cost = node_cost(binary, args.hits, args.rounds, 99, addresses)
+        for kind in ("alone", "shared"):
+            print(f"  {kind}: {fmt_spread(cost[kind], 'µs')} (min / median / max)")
+        ratios = [s / a for s, a in zip(cost["shared"], cost["alone"])]
+        print(f"  shared / alone per round: {fmt_spread(ratios, '×')}")
+
+    for addresses, label in spreads if args.callgrind else ():
+        print(f"\n== node instructions per quiet HIT request under callgrind, {args.hits // 5} and {args.hits} requests over {label} ==")
+        alone, shared = callgrind_cost(binary, args.hits, addresses)
+        print(f"  alone {alone:.0f}, shared {shared:.0f}: shared / alone {shared / alone:.3f} ×")
 
 
 if __name__ == "__main__":

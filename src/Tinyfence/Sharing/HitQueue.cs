@@ -1,3 +1,4 @@
+using System.Numerics;
 using Tinyfence.Table;
 
 namespace Tinyfence.Sharing;
@@ -9,15 +10,34 @@ namespace Tinyfence.Sharing;
 /// The sender copies hits out without removing them and removes them once Redis applied them, so
 /// a batch lost with its connection is sent again.
 /// </summary>
-internal sealed class HitQueue(int capacity)
+internal sealed class HitQueue
 {
     private readonly Lock _lock = new();
-    private readonly QueuedHit[] _ring = new QueuedHit[capacity];
+    private readonly QueuedHit[] _ring;
+
+    // A power of two less one: a hit's slot is its sequence number masked, no division on the request's path.
+    private readonly int _mask;
 
     // Sequence numbers of the oldest hit held and of the next one to come; the slot of a hit is its number modulo the capacity.
     private long _head;
     private long _tail;
     private long _dropped;
+
+    // The sender waiting for a hit in an empty queue, woken by the hit that comes: idle, it sleeps
+    // instead of waking every interval to find nothing.
+    private TaskCompletionSource? _firstHit;
+
+    /// <param name="capacity">A power of two.</param>
+    public HitQueue(int capacity)
+    {
+        if (!BitOperations.IsPow2(capacity))
+        {
+            throw new ArgumentOutOfRangeException(nameof(capacity), capacity, "the hit queue's capacity must be a power of two");
+        }
+
+        _ring = new QueuedHit[capacity];
+        _mask = capacity - 1;
+    }
 
     public int Capacity => _ring.Length;
 
@@ -37,6 +57,7 @@ internal sealed class HitQueue(int capacity)
 
     public void Add(IpKey key, int points, uint at)
     {
+        TaskCompletionSource? waiting;
         lock (_lock)
         {
             if (_tail - _head == _ring.Length)
@@ -45,8 +66,28 @@ internal sealed class HitQueue(int capacity)
                 _dropped++;
             }
 
-            _ring[_tail % _ring.Length] = new QueuedHit(key, points, at);
+            _ring[_tail & _mask] = new QueuedHit(key, points, at);
             _tail++;
+            waiting = _firstHit;
+            _firstHit = null;
+        }
+
+        // Once per quiet spell; the sender goes on on the thread pool, not on this request's thread.
+        waiting?.TrySetResult();
+    }
+
+    /// <summary>Completes when the queue holds a hit: at once when it does, else when one is added.</summary>
+    public Task WhenNotEmptyAsync(CancellationToken cancel)
+    {
+        lock (_lock)
+        {
+            if (_tail != _head)
+            {
+                return Task.CompletedTask;
+            }
+
+            _firstHit ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            return _firstHit.Task.WaitAsync(cancel);
         }
     }
 
@@ -59,7 +100,7 @@ internal sealed class HitQueue(int capacity)
             int count = (int)Math.Min(batch.Length, _tail - _head);
             for (int i = 0; i < count; i++)
             {
-                batch[i] = _ring[(_head + i) % _ring.Length];
+                batch[i] = _ring[(_head + i) & _mask];
             }
 
             return count;

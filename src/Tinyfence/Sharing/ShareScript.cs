@@ -16,7 +16,8 @@ internal static class ShareScript
     // the end last announced, so nodes that adopted it keep it as long as Redis does.
     //
     // hit:  KEYS = score key prefix, blocked set; ARGV = "hit", decay points, period, block above,
-    //       channel, then ADDRESS POINTS AT for each hit. Returns how many blocks it announced.
+    //       channel, then ADDRESS POINTS AT for each hit (an address's hits of one second come summed,
+    //       see HitCoalescer). Returns how many blocks it announced.
     // load: KEYS = the same; ARGV = "load", now, most. Returns "ADDRESS SCORE DECAYED-TO" per
     //       address blocked at now, and forgets the blocks that ended.
     public const string Source = """

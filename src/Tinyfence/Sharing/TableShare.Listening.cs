@@ -80,7 +80,7 @@ internal sealed partial class TableShare
 
             for (long i = 0; i < count; i++)
             {
-                if (reply.Read(out _, out ReadOnlySequence<byte> line) == RespKind.BulkString && share.AdoptBlock(line))
+                if (reply.Read(out _, out ReadOnlySequence<byte> line) == RespKind.BulkString && share.AdoptBlock(line, out _))
                 {
                     Adopted++;
                 }
@@ -100,8 +100,9 @@ internal sealed partial class TableShare
 
             reply.Read(out _, out ReadOnlySequence<byte> kind);
             reply.Read(out _, out _);
+            // Only news is logged: spam renews its block with nearly every batch, and each renewal comes to every node.
             if (reply.Read(out _, out ReadOnlySequence<byte> payload) == RespKind.BulkString && kind.FirstSpan.SequenceEqual("message"u8)
-                && share.AdoptBlock(payload))
+                && share.AdoptBlock(payload, out bool newlyBlocked) && newlyBlocked)
             {
                 share._log.Info($"table \"{share._table.Spec.Name}\": blocked by another node: {Encoding.ASCII.GetString(payload)} (address, score, decayed to)");
             }

@@ -6,7 +6,12 @@ namespace Tinyfence.Sharing;
 
 internal sealed partial class TableShare
 {
+    // SCRIPT LOAD's answer: a SHA1 in hex.
+    private const int ScriptHashLength = 40;
+
     private readonly ScriptHash _scriptHash = new();
+    private readonly HitCoalescer _coalescer = new(HitsPerScript);
+    private readonly HitArguments _hitArguments = new();
 
     private async Task SendLoopAsync()
     {
@@ -26,8 +31,10 @@ internal sealed partial class TableShare
                 retryMs = FirstRetryMs;
                 while (true)
                 {
-                    await Task.Delay(SendIntervalMs, _stop.Token).ConfigureAwait(false);
+                    await _queue.WhenNotEmptyAsync(_stop.Token).ConfigureAwait(false);
                     await SendQueuedAsync(redis, timeout).ConfigureAwait(false);
+                    // The hits that come meanwhile make the next batch: a round of scripts per interval at most.
+                    await Task.Delay(SendIntervalMs, _stop.Token).ConfigureAwait(false);
                 }
             }
             catch (Exception e) when (IsConnectionProblem(e) && !_stop.IsCancellationRequested)
@@ -98,33 +105,35 @@ internal sealed partial class TableShare
         }
     }
 
-    // EVALSHA SHA 2 SCORE-PREFIX BLOCKED hit POINTS PERIOD ABOVE CHANNEL (ADDRESS POINTS AT)...
-    private void WriteHits(PipeWriter output, ReadOnlySpan<QueuedHit> hits)
+    // EVALSHA SHA 2 SCORE-PREFIX BLOCKED hit POINTS PERIOD ABOVE CHANNEL (ADDRESS POINTS AT)...: the
+    // whole command in one span, so one piece of the pipe and one write to the socket per script.
+    private void WriteHits(PipeWriter output, ReadOnlySpan<QueuedHit> queued)
     {
+        ReadOnlySpan<QueuedHit> hits = _coalescer.Coalesce(queued);
         TableSpec spec = _table.Spec;
-        RespWriter.Command(output, 10 + (3 * hits.Length));
-        RespWriter.Bulk(output, "EVALSHA"u8);
-        RespWriter.Bulk(output, _scriptHash.Hash);
-        RespWriter.Bulk(output, 2);
-        RespWriter.Bulk(output, _scorePrefix);
-        RespWriter.Bulk(output, _blockedKey);
-        RespWriter.Bulk(output, "hit"u8);
-        RespWriter.Bulk(output, spec.DecayPoints);
-        RespWriter.Bulk(output, spec.DecayPeriodSeconds);
-        RespWriter.Bulk(output, spec.BlockAbove);
-        RespWriter.Bulk(output, _blockedKey);
-        foreach (QueuedHit hit in hits)
-        {
-            WriteAddress(output, hit.Key);
-            RespWriter.Bulk(output, hit.Points);
-            RespWriter.Bulk(output, hit.At);
-        }
+        int fixedLength = RespWriter.MaxHeaderLength + RespWriter.MaxBulkLength("EVALSHA".Length) + RespWriter.MaxBulkLength(ScriptHashLength)
+            + RespWriter.MaxBulkLength(_scorePrefix.Length) + (2 * RespWriter.MaxBulkLength(_blockedKey.Length)) + RespWriter.MaxBulkLength("hit".Length)
+            + (4 * RespWriter.MaxBulkNumberLength);
+        Span<byte> span = output.GetSpan(fixedLength + (hits.Length * HitArguments.MaxLength));
+        int written = RespWriter.Command(span, 10 + (3 * hits.Length));
+        written += RespWriter.Bulk(span[written..], "EVALSHA"u8);
+        written += RespWriter.Bulk(span[written..], _scriptHash.Hash);
+        written += RespWriter.Bulk(span[written..], 2);
+        written += RespWriter.Bulk(span[written..], _scorePrefix);
+        written += RespWriter.Bulk(span[written..], _blockedKey);
+        written += RespWriter.Bulk(span[written..], "hit"u8);
+        written += RespWriter.Bulk(span[written..], spec.DecayPoints);
+        written += RespWriter.Bulk(span[written..], spec.DecayPeriodSeconds);
+        written += RespWriter.Bulk(span[written..], spec.BlockAbove);
+        written += RespWriter.Bulk(span[written..], _blockedKey);
+        written += _hitArguments.Write(span[written..], hits);
+        output.Advance(written);
     }
 
     /// <summary>The SHA1 SCRIPT LOAD answers, kept for EVALSHA.</summary>
     private sealed class ScriptHash : IRespReplyHandler
     {
-        private readonly byte[] _hash = new byte[40];
+        private readonly byte[] _hash = new byte[ScriptHashLength];
 
         public ReadOnlySpan<byte> Hash => _hash;
 

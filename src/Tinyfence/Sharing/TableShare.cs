@@ -12,9 +12,10 @@ namespace Tinyfence.Sharing;
 /// <summary>
 /// A table shared with other nodes through Redis. Requests never wait on it: the table counts a
 /// hit as ever and tells this share (<see cref="OnHit"/>), which queues it; in the background one
-/// connection sends the queued hits to the <see cref="ShareScript"/> every
-/// <see cref="SendIntervalMs"/>, and another listens for the blocks any node's hits made and
-/// adopts them, after loading the blocks in force whenever it (re)connects. Redis away, the node
+/// connection sends the queued hits to the <see cref="ShareScript"/>, the first hit after a quiet
+/// spell at once, then those that came meanwhile after <see cref="SendIntervalMs"/>, and another
+/// listens for the blocks any node's hits made and adopts them, after loading the blocks in force
+/// whenever it (re)connects. Redis away, the node
 /// goes on alone and tries again with a growing pause.
 /// </summary>
 internal sealed partial class TableShare : IHitObserver, IDisposable
@@ -134,15 +135,14 @@ internal sealed partial class TableShare : IHitObserver, IDisposable
     private static bool IsConnectionProblem(Exception e) =>
         e is IOException or SocketException or RespErrorException or OperationCanceledException or ObjectDisposedException;
 
-    private static void WriteAddress(IBufferWriter<byte> output, IpKey key)
+    /// <summary>
+    /// Adopts a block announced as <c>ADDRESS SCORE DECAYED-TO</c>; false when the text is not one
+    /// or the table's own score is as high. <paramref name="newlyBlocked"/>: the table did not block
+    /// the address before (rather than a block renewed by further hits, this node's own included).
+    /// </summary>
+    private bool AdoptBlock(ReadOnlySequence<byte> announcement, out bool newlyBlocked)
     {
-        Span<byte> text = stackalloc byte[IpKey.MaxTextLength];
-        RespWriter.Bulk(output, text[..key.Format(text)]);
-    }
-
-    /// <summary>Adopts a block announced as <c>ADDRESS SCORE DECAYED-TO</c>; false when the text is not one or the table's own score is as high.</summary>
-    private bool AdoptBlock(ReadOnlySequence<byte> announcement)
-    {
+        newlyBlocked = false;
         Span<byte> text = stackalloc byte[96];
         if (announcement.Length > text.Length)
         {
@@ -165,6 +165,10 @@ internal sealed partial class TableShare : IHitObserver, IDisposable
         }
 
         ScoreTable table = _table;
-        return table.Adopt(new StoredScore(key, score, decayedTo, decayedTo), table.Now);
+        uint now = table.Now;
+        bool wasBlocked = table.IsBlocked(table.Get(key, now));
+        bool adopted = table.Adopt(new StoredScore(key, score, decayedTo, decayedTo), now);
+        newlyBlocked = adopted && !wasBlocked;
+        return adopted;
     }
 }

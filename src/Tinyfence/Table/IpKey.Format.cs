@@ -1,7 +1,11 @@
+using System.Buffers.Binary;
+
 namespace Tinyfence.Table;
 
 public readonly partial struct IpKey
 {
+    private static readonly uint[] OctetTexts = BuildOctetTexts();
+
     /// <summary>
     /// Writes the canonical text: a dotted quad for an IPv4-mapped key, otherwise RFC 5952
     /// (lower-case hex without leading zeros, the longest run of two or more zero groups
@@ -45,31 +49,39 @@ public readonly partial struct IpKey
     private int FormatUnchecked(Span<byte> destination) =>
         IsIPv4 ? WriteIPv4(IPv4Value, destination) : WriteIPv6(destination);
 
+    // destination has at least MaxTextLength bytes: each octet is one 4-byte store of its text
+    // (its length in the top byte, overwritten by the dot after it), so a quad of 15 bytes may
+    // write up to 3 more, far within them.
     private static int WriteIPv4(uint address, Span<byte> destination)
     {
         int i = 0;
-        for (int shift = 24; shift >= 0; shift -= 8)
+        for (int shift = 24; ; shift -= 8)
         {
-            if (shift != 24)
+            uint text = OctetTexts[(address >> shift) & 0xFF];
+            BinaryPrimitives.WriteUInt32LittleEndian(destination[i..], text);
+            i += (int)(text >> 24);
+            if (shift == 0)
             {
-                destination[i++] = (byte)'.';
+                return i;
             }
 
-            uint part = (address >> shift) & 0xFF;
-            if (part >= 100)
-            {
-                destination[i++] = (byte)('0' + (part / 100));
-            }
+            destination[i++] = (byte)'.';
+        }
+    }
 
-            if (part >= 10)
-            {
-                destination[i++] = (byte)('0' + (part / 10 % 10));
-            }
-
-            destination[i++] = (byte)('0' + (part % 10));
+    // Per octet value, its decimal digits in the low bytes, first digit lowest, and their count in the top byte.
+    private static uint[] BuildOctetTexts()
+    {
+        var texts = new uint[256];
+        for (uint octet = 0; octet < texts.Length; octet++)
+        {
+            uint hundreds = '0' + (octet / 100), tens = '0' + (octet / 10 % 10), ones = '0' + (octet % 10);
+            texts[octet] = octet >= 100 ? hundreds | (tens << 8) | (ones << 16) | (3u << 24)
+                : octet >= 10 ? tens | (ones << 8) | (2u << 24)
+                : ones | (1u << 24);
         }
 
-        return i;
+        return texts;
     }
 
     private int WriteIPv6(Span<byte> destination)

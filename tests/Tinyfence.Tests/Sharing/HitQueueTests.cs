@@ -5,6 +5,7 @@ using Tinyfence.Logging;
 using Tinyfence.Protocol;
 using Tinyfence.Sharing;
 using Tinyfence.Table;
+using Tinyfence.Testing;
 using Tinyfence.Tests.Support;
 using Tinyfence.Tests.Table;
 
@@ -94,5 +95,18 @@ public sealed class HitQueueTests
         Assert.Equal(2, queue.Count);
         Assert.Equal(2, queue.Peek(batch, out _));
         Assert.Equal([5u, 6u], batch.Select(h => h.At));
+    }
+
+    [Fact]
+    public async Task AnEmptyQueueWakesItsSenderWithTheFirstHitAndAQueueHoldingHitsAtOnce()
+    {
+        var queue = new HitQueue(4);
+        Task waiting = queue.WhenNotEmptyAsync(CancellationToken.None);
+        Assert.False(waiting.IsCompleted);
+
+        queue.Add(Keys.V4(1), 1, 1000);
+
+        await waiting.WaitAsync(Patience.Short);
+        Assert.True(queue.WhenNotEmptyAsync(CancellationToken.None).IsCompleted);
     }
 }

@@ -49,6 +49,11 @@ public sealed class SharedTableTests : IDisposable
         Assert.Equal(20, c.Get("192.0.2.7"));
         Assert.Contains("blocked by another node: 192.0.2.7 20 ", _daemons[1].Stderr, StringComparison.Ordinal);
 
+        // Six more points push the block's end two periods further: renewed on every node, logged on none.
+        a.Ask("hit", "spam", "192.0.2.7", "6");
+        Patience.WaitUntil(() => b.Get("192.0.2.7") == 26, "the renewed block on B");
+        Assert.Equal(1, _daemons[1].CountLines("blocked by another node"));
+
         // Its connections closed, a shared node stops as any other.
         _daemons[0].Signal(Posix.SIGTERM);
         Assert.Equal(0, _daemons[0].WaitForExit(Patience.Short));
