@@ -10,7 +10,9 @@ public readonly partial struct IpKey
     /// Writes the canonical text: a dotted quad for an IPv4-mapped key, otherwise RFC 5952
     /// (lower-case hex without leading zeros, the longest run of two or more zero groups
     /// written as <c>::</c>, the first such run on a tie). The same key always gives the same
-    /// bytes, which the blocklist map relies on. Returns the number of bytes written.
+    /// bytes, which the blocklist map relies on. Returns the number of bytes written; the bytes
+    /// of <paramref name="destination"/> after them may have been overwritten too (an IPv4
+    /// octet is one 4-byte store), so write what follows the text after it, never before.
     /// </summary>
     /// <exception cref="ArgumentException"><paramref name="destination"/> is too short; <see cref="MaxTextLength"/> bytes always suffice.</exception>
     public int Format(Span<byte> destination)
