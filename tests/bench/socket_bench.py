@@ -39,7 +39,7 @@ TINYFENCE_CONF = """\
 # Socket bench: one table, the socket in the bench's temp dir.
 set run-dir "{dir}"
 set state-dir "{dir}"
-server {{ socket "{dir}/tinyfence.sock" }}
+server {{ socket "{sock}" }}
 table "spam" {{ capacity 200000 decay 3 per 1d block above 15 }}
 """
 
@@ -121,13 +121,13 @@ class Server:
         return proc, sock, log_path
 
 
-def tinyfence_server(binary):
-    def argv(run_dir, _sock):
+def tinyfence_server(binary, name="tinyfence", label="tinyfence HIT"):
+    def argv(run_dir, sock):
         conf = os.path.join(run_dir, "tinyfence.conf")
         with open(conf, "w") as f:
-            f.write(TINYFENCE_CONF.format(dir=run_dir))
+            f.write(TINYFENCE_CONF.format(dir=run_dir, sock=sock))
         return [binary, "run", "-c", conf]
-    return Server("tinyfence", "tinyfence HIT", "tinyfence", argv)
+    return Server(name, label, "tinyfence", argv)
 
 
 def redis_server(redis, inline):
@@ -294,6 +294,8 @@ def main():
     parser.add_argument("--warmup", type=float, default=0.5, help="seconds before the measured window (default 0.5)")
     parser.add_argument("--keys", type=int, default=100000, help="distinct IPv4 keys (default 100000)")
     parser.add_argument("--quick", action="store_true", help="1 round of 2 s")
+    parser.add_argument("--compare", action="append", default=[], metavar="LABEL=BINARY",
+                        help="another tinyfence binary in the same rounds (e.g. an older build); repeatable")
     parser.add_argument("--redis-inline", action="store_true",
                         help="send redis the inline form `INCR <ip>\\r\\n` instead of RESP (costs redis more CPU)")
     args = parser.parse_args()
@@ -330,6 +332,9 @@ def main():
             print(f"tinyfence: pending ({pending})", flush=True)
         else:
             servers.append(tinyfence)
+        for n, compare in enumerate(args.compare):
+            label, _, path = compare.partition("=")
+            servers.append(tinyfence_server(os.path.abspath(path), f"compare{n}", f"{label} HIT"))
 
         results = []  # (scenario, {server name: [figures or None per round]}, failures, redis-benchmark)
         for scenario in scenarios(pin):
@@ -376,7 +381,7 @@ def main():
                 continue
             errors = sum(r["errors"] for r in rs)
             vs_floor = "1" if server.name == "floor" else ratio_text(per_round, rounds["floor"])
-            vs_redis = ratio_text(per_round, rounds["redis"]) if server is tinyfence else ""
+            vs_redis = ratio_text(per_round, rounds["redis"]) if server.template == "tinyfence" and server.name != "floor" else ""
             latency = f"{med(rs, 'p50', '{:.1f}')} / {med(rs, 'p99', '{:.1f}')}" if scenario.depth == 1 else ""
             memory = f"{statistics.median(r['hwm'] for r in rs) / 1024:.1f}/" \
                      f"{statistics.median(r['rss'] for r in rs) / 1024:.1f}/" \
