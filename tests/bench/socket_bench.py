@@ -112,11 +112,11 @@ class Server:
     def __init__(self, name, label, template, argv_for):
         self.name, self.label, self.template, self._argv_for = name, label, template, argv_for
 
-    def start(self, run_dir, cpus):
+    def start(self, run_dir, cpus, wrapper=()):
         sock = os.path.join(run_dir, f"{self.name}.sock")
         log_path = os.path.join(run_dir, f"{self.name}.log")
         with open(log_path, "ab") as log:
-            proc = subprocess.Popen(pinned(cpus, self._argv_for(run_dir, sock)),
+            proc = subprocess.Popen(pinned(cpus, list(wrapper) + self._argv_for(run_dir, sock)),
                                     stdin=subprocess.DEVNULL, stdout=log, stderr=log, cwd=run_dir)
         return proc, sock, log_path
 
@@ -183,16 +183,16 @@ def run_generator(linegen, scenario, server, sock, args):
 
 
 @contextlib.contextmanager
-def ready_server(server, cpus, tmp):
+def ready_server(server, cpus, tmp, wrapper=(), timeout=READY_TIMEOUT):
     """A fresh server in a new run dir, stopped on the way out: (proc, sock, why), why saying why it
     is not ready (with its log's last lines) or empty."""
     run_dir = new_run_dir(tmp)
-    proc, sock, log_path = server.start(run_dir, cpus)
+    proc, sock, log_path = server.start(run_dir, cpus, wrapper)
     try:
-        why = wait_ready(proc, sock)
+        why = wait_ready(proc, sock, timeout)
         yield proc, sock, (f"{why}; log: {last_lines(log_path)}" if why else "")
     finally:
-        stop(proc)
+        stop(proc, timeout=120)
 
 
 def measure(server, scenario, linegen, tmp, args):
@@ -216,6 +216,44 @@ def measure(server, scenario, linegen, tmp, args):
             "rss": mem.get("VmRSS", 0),
             "anon": mem.get("RssAnon", 0),
         }
+
+
+def callgrind_run(server, scenario, linegen, tmp, args, seconds):
+    """(instructions, replies): callgrind's count of the instructions the server executed (all
+    threads, start to exit) over one run of the generator of that many seconds."""
+    out = os.path.join(tmp, f"callgrind.{server.name}.{time.monotonic_ns()}")
+    wrapper = ["valgrind", "--tool=callgrind", f"--callgrind-out-file={out}", "--dump-line=no"]
+    with ready_server(server, None, tmp, wrapper, timeout=120) as (_proc, sock, why):
+        if why:
+            raise RuntimeError(f"{server.name} under valgrind: {why}")
+        gen = run_generator(linegen, Scenario(scenario.title, scenario.clients, scenario.depth, None, None, ""),
+                            server, sock, argparse.Namespace(duration=seconds, warmup=0, keys=args.keys))
+    with open(out) as f:
+        totals = next(line for line in f if line.startswith(("totals:", "summary:")))
+    os.unlink(out)
+    return int(totals.split()[1]), int(gen["replies"])
+
+
+def callgrind_table(servers, linegen, tmp, args):
+    """Instructions per request, immune to what else runs on the machine: the difference between
+    a short and a long run under callgrind, over the difference in replies (start-up cancels out)."""
+    print()
+    print("Instructions per request (valgrind --tool=callgrind, all threads of the server; a 2 s and an 8 s run, "
+          "their difference over the difference in replies: start-up and exit cancel out)")
+    cols = "{:<24} {:>22} {:>22} {:>22}"
+    picked = scenarios(False)
+    print(cols.format("server", *(s.title for s in picked)))
+    for server in servers:
+        cells = []
+        for scenario in picked:
+            try:
+                short_ir, short_replies = callgrind_run(server, scenario, linegen, tmp, args, 2)
+                long_ir, long_replies = callgrind_run(server, scenario, linegen, tmp, args, 8)
+                cells.append(f"{(long_ir - short_ir) / max(long_replies - short_replies, 1):,.0f}")
+            except (RuntimeError, StopIteration, OSError) as e:
+                print(f"    {server.name}: {e}", file=sys.stderr)
+                cells.append("-")
+        print(cols.format(server.label, *cells), flush=True)
 
 
 def redis_benchmark(tool, redis, scenario, requests, tmp, args):
@@ -296,6 +334,8 @@ def main():
     parser.add_argument("--quick", action="store_true", help="1 round of 2 s")
     parser.add_argument("--compare", action="append", default=[], metavar="LABEL=BINARY",
                         help="another tinyfence binary in the same rounds (e.g. an older build); repeatable")
+    parser.add_argument("--callgrind", action="store_true",
+                        help="instructions per request under valgrind --tool=callgrind instead of the timed rounds")
     parser.add_argument("--redis-inline", action="store_true",
                         help="send redis the inline form `INCR <ip>\\r\\n` instead of RESP (costs redis more CPU)")
     args = parser.parse_args()
@@ -335,6 +375,12 @@ def main():
         for n, compare in enumerate(args.compare):
             label, _, path = compare.partition("=")
             servers.append(tinyfence_server(os.path.abspath(path), f"compare{n}", f"{label} HIT"))
+
+        if args.callgrind:
+            if not shutil.which("valgrind"):
+                sys.exit("socket bench: valgrind is missing (tests/scripts/install-deps.sh valgrind)")
+            callgrind_table(servers, linegen, tmp, args)
+            return
 
         results = []  # (scenario, {server name: [figures or None per round]}, failures, redis-benchmark)
         for scenario in scenarios(pin):
