@@ -7,6 +7,7 @@ namespace Tinyfence.Server;
 /// <summary>
 /// An epoll instance whose events carry a 64-bit token. Level-triggered: a descriptor with input
 /// left unread is reported again, so a reader may take one buffer a turn and leave the rest.
+/// Events are in host byte order; every supported target is little-endian.
 /// </summary>
 internal sealed unsafe class Epoll : IDisposable
 {

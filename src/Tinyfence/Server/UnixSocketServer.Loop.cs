@@ -193,7 +193,17 @@ public sealed partial class UnixSocketServer
         }
 
         var connection = new Connection(fd, slot, ++_generation, _options.MaxLineBytes, now);
-        _epoll!.Add(fd, Libc.EPOLLIN, TokenOf(connection));
+        try
+        {
+            _epoll!.Add(fd, Libc.EPOLLIN, TokenOf(connection));
+        }
+        catch (IOException e)
+        {
+            _log.Error($"server: cannot watch a new connection ({e.Message}); closing it");
+            Libc.Close(fd);
+            return;
+        }
+
         _connections[slot] = connection;
         Volatile.Write(ref _clientCount, _clientCount + 1);
     }

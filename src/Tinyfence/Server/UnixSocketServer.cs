@@ -29,6 +29,9 @@ public sealed partial class UnixSocketServer : IDisposable, IAsyncDisposable
     private readonly TaskCompletionSource _stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private Socket? _listener;
     private Epoll? _epoll;
+    // The eventfd that wakes the loop for a stop; the lock keeps a late StopAsync from writing to
+    // its number once the loop has closed it (after a failure of its own) and it may be reused.
+    private readonly Lock _wakeLock = new();
     private int _wakeFd = -1;
     private int _stopState;
     private int _clientCount;
@@ -130,7 +133,14 @@ public sealed partial class UnixSocketServer : IDisposable, IAsyncDisposable
         // The path, not the listener: its descriptor is the loop's, and closing it here could race
         // with an accept4 on a number already reused. Disposing the listener unlinks again, harmlessly.
         File.Delete(_options.SocketPath);
-        Libc.EventFdWrite(_wakeFd, 1);
+        lock (_wakeLock)
+        {
+            if (_wakeFd >= 0)
+            {
+                Libc.EventFdWrite(_wakeFd, 1);
+            }
+        }
+
         return Completion;
     }
 
@@ -190,9 +200,13 @@ public sealed partial class UnixSocketServer : IDisposable, IAsyncDisposable
     private void CloseLoopDescriptors()
     {
         _epoll?.Dispose();
-        if (_wakeFd >= 0)
+        lock (_wakeLock)
         {
-            Libc.Close(_wakeFd);
+            if (_wakeFd >= 0)
+            {
+                Libc.Close(_wakeFd);
+                _wakeFd = -1;
+            }
         }
     }
 
