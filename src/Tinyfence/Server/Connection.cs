@@ -39,8 +39,6 @@ internal sealed class Connection(int fd, int slot, uint generation, int maxLineB
 
     public ReadOnlySpan<byte> HeldOutput => _heldOutput.AsSpan(_heldOutputStart, _heldOutputEnd - _heldOutputStart);
 
-    public bool HasHeldInput => _heldInputBytes > 0;
-
     /// <summary>Keeps the replies a send could not take.</summary>
     public void HoldOutput(ReadOnlySpan<byte> unsent)
     {
