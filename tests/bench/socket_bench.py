@@ -35,12 +35,15 @@ from benchlib import compile_c, cpu_ticks, spread, status_kib, stop
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 
+# The load drives every one of its keys over the threshold within seconds; the blocklist map of
+# 100,000 blocked addresses would add its own memory (some 5 MB of RssAnon, held by the sdbm
+# writer) to what this bench measures, the socket server.
 TINYFENCE_CONF = """\
 # Socket bench: one table, the socket in the bench's temp dir.
 set run-dir "{dir}"
 set state-dir "{dir}"
-server {{ socket "{dir}/tinyfence.sock" }}
-table "spam" {{ capacity 200000 decay 3 per 1d block above 15 }}
+server {{ socket "{sock}" }}
+table "spam" {{ capacity 200000 decay 3 per 1d block above 15 blocklist off }}
 """
 
 READY_TIMEOUT = 5.0
@@ -112,22 +115,22 @@ class Server:
     def __init__(self, name, label, template, argv_for):
         self.name, self.label, self.template, self._argv_for = name, label, template, argv_for
 
-    def start(self, run_dir, cpus):
+    def start(self, run_dir, cpus, wrapper=()):
         sock = os.path.join(run_dir, f"{self.name}.sock")
         log_path = os.path.join(run_dir, f"{self.name}.log")
         with open(log_path, "ab") as log:
-            proc = subprocess.Popen(pinned(cpus, self._argv_for(run_dir, sock)),
+            proc = subprocess.Popen(pinned(cpus, list(wrapper) + self._argv_for(run_dir, sock)),
                                     stdin=subprocess.DEVNULL, stdout=log, stderr=log, cwd=run_dir)
         return proc, sock, log_path
 
 
-def tinyfence_server(binary):
-    def argv(run_dir, _sock):
+def tinyfence_server(binary, name="tinyfence", label="tinyfence HIT"):
+    def argv(run_dir, sock):
         conf = os.path.join(run_dir, "tinyfence.conf")
         with open(conf, "w") as f:
-            f.write(TINYFENCE_CONF.format(dir=run_dir))
+            f.write(TINYFENCE_CONF.format(dir=run_dir, sock=sock))
         return [binary, "run", "-c", conf]
-    return Server("tinyfence", "tinyfence HIT", "tinyfence", argv)
+    return Server(name, label, "tinyfence", argv)
 
 
 def redis_server(redis, inline):
@@ -183,16 +186,16 @@ def run_generator(linegen, scenario, server, sock, args):
 
 
 @contextlib.contextmanager
-def ready_server(server, cpus, tmp):
+def ready_server(server, cpus, tmp, wrapper=(), timeout=READY_TIMEOUT):
     """A fresh server in a new run dir, stopped on the way out: (proc, sock, why), why saying why it
     is not ready (with its log's last lines) or empty."""
     run_dir = new_run_dir(tmp)
-    proc, sock, log_path = server.start(run_dir, cpus)
+    proc, sock, log_path = server.start(run_dir, cpus, wrapper)
     try:
-        why = wait_ready(proc, sock)
+        why = wait_ready(proc, sock, timeout)
         yield proc, sock, (f"{why}; log: {last_lines(log_path)}" if why else "")
     finally:
-        stop(proc)
+        stop(proc, timeout=120)
 
 
 def measure(server, scenario, linegen, tmp, args):
@@ -216,6 +219,44 @@ def measure(server, scenario, linegen, tmp, args):
             "rss": mem.get("VmRSS", 0),
             "anon": mem.get("RssAnon", 0),
         }
+
+
+def callgrind_run(server, scenario, linegen, tmp, args, seconds):
+    """(instructions, replies): callgrind's count of the instructions the server executed (all
+    threads, start to exit) over one run of the generator of that many seconds."""
+    out = os.path.join(tmp, f"callgrind.{server.name}.{time.monotonic_ns()}")
+    wrapper = ["valgrind", "--tool=callgrind", f"--callgrind-out-file={out}", "--dump-line=no"]
+    with ready_server(server, None, tmp, wrapper, timeout=120) as (_proc, sock, why):
+        if why:
+            raise RuntimeError(f"{server.name} under valgrind: {why}")
+        gen = run_generator(linegen, Scenario(scenario.title, scenario.clients, scenario.depth, None, None, ""),
+                            server, sock, argparse.Namespace(duration=seconds, warmup=0, keys=args.keys))
+    with open(out) as f:
+        totals = next(line for line in f if line.startswith(("totals:", "summary:")))
+    os.unlink(out)
+    return int(totals.split()[1]), int(gen["replies"])
+
+
+def callgrind_table(servers, linegen, tmp, args):
+    """Instructions per request, immune to what else runs on the machine: the difference between
+    a short and a long run under callgrind, over the difference in replies (start-up cancels out)."""
+    print()
+    print("Instructions per request (valgrind --tool=callgrind, all threads of the server; a 2 s and an 8 s run, "
+          "their difference over the difference in replies: start-up and exit cancel out)")
+    cols = "{:<24} {:>22} {:>22} {:>22}"
+    picked = scenarios(False)
+    print(cols.format("server", *(s.title for s in picked)))
+    for server in servers:
+        cells = []
+        for scenario in picked:
+            try:
+                short_ir, short_replies = callgrind_run(server, scenario, linegen, tmp, args, 2)
+                long_ir, long_replies = callgrind_run(server, scenario, linegen, tmp, args, 8)
+                cells.append(f"{(long_ir - short_ir) / max(long_replies - short_replies, 1):,.0f}")
+            except (RuntimeError, StopIteration, OSError) as e:
+                print(f"    {server.name}: {e}", file=sys.stderr)
+                cells.append("-")
+        print(cols.format(server.label, *cells), flush=True)
 
 
 def redis_benchmark(tool, redis, scenario, requests, tmp, args):
@@ -264,14 +305,46 @@ def rate(v):
 
 
 
-def ratio_text(nums, dens):
+def ratio_text(nums, dens, key="rps"):
     """Median (min-max) of the per-round ratios, over the rounds where both have figures."""
-    ratios = [n["rps"] / d["rps"] for n, d in zip(nums, dens) if n and d and d["rps"]]
+    ratios = [n[key] / d[key] for n, d in zip(nums, dens) if n and d and d[key]]
     if not ratios:
         return "-"
     if len(ratios) == 1:
         return f"{ratios[0]:.2f}"
     return f"{statistics.median(ratios):.2f} ({min(ratios):.2f}-{max(ratios):.2f})"
+
+
+def print_targets(server, results):
+    """The rows issue 21 asks of the socket server, for one tinyfence binary: medians (min-max) of
+    the per-round ratios to the peers, each next to its target."""
+    def rounds_of(clients, depth, placement_word=""):
+        for scenario, rounds, _, _ in results:
+            if scenario.clients == clients and scenario.depth == depth and placement_word in scenario.placement:
+                return rounds
+        return None
+
+    print(f"-- targets (issue 21), {server.label}: medians (min-max) of the per-round ratios")
+    rows = []
+    many = rounds_of(50, 1)
+    if many:
+        rows.append(("50 clients: req/s x redis, x floor (>= 1.0 each)",
+                     f"{ratio_text(many[server.name], many['redis'])}, {ratio_text(many[server.name], many['floor'])}"))
+    for title, rounds in (("1 client, different cores", rounds_of(1, 1, "cpu 1")),
+                          ("1 client, one core", rounds_of(1, 1, "both on cpu 0")),
+                          ("1 client, not pinned", rounds_of(1, 1, "not pinned")),
+                          ("50 clients", many)):
+        if rounds:
+            rows.append((f"{title}: server CPU per request / redis's (<= 1.0)",
+                         ratio_text(rounds[server.name], rounds["redis"], "srv_cpu")))
+    piped = rounds_of(50, 16)
+    if piped:
+        anon = [r["anon"] / 1024 for r in piped[server.name] if r]
+        rows.append(("50 clients pipelined 16: req/s x redis (>= 1.5)", ratio_text(piped[server.name], piped["redis"])))
+        rows.append(("50 clients pipelined 16: RssAnon after the run, MB (<= 2)",
+                     spread(anon, lambda v: f"{v:.1f}") if anon else "-"))
+    for title, value in rows:
+        print(f"  {title:<64} {value}")
 
 
 def med(rounds, key, fmt="{:.2f}"):
@@ -294,6 +367,10 @@ def main():
     parser.add_argument("--warmup", type=float, default=0.5, help="seconds before the measured window (default 0.5)")
     parser.add_argument("--keys", type=int, default=100000, help="distinct IPv4 keys (default 100000)")
     parser.add_argument("--quick", action="store_true", help="1 round of 2 s")
+    parser.add_argument("--compare", action="append", default=[], metavar="LABEL=BINARY",
+                        help="another tinyfence binary in the same rounds (e.g. an older build); repeatable")
+    parser.add_argument("--callgrind", action="store_true",
+                        help="instructions per request under valgrind --tool=callgrind instead of the timed rounds")
     parser.add_argument("--redis-inline", action="store_true",
                         help="send redis the inline form `INCR <ip>\\r\\n` instead of RESP (costs redis more CPU)")
     args = parser.parse_args()
@@ -330,6 +407,15 @@ def main():
             print(f"tinyfence: pending ({pending})", flush=True)
         else:
             servers.append(tinyfence)
+        for n, compare in enumerate(args.compare):
+            label, _, path = compare.partition("=")
+            servers.append(tinyfence_server(os.path.abspath(path), f"compare{n}", f"{label} HIT"))
+
+        if args.callgrind:
+            if not shutil.which("valgrind"):
+                sys.exit("socket bench: valgrind is missing (tests/scripts/install-deps.sh valgrind)")
+            callgrind_table(servers, linegen, tmp, args)
+            return
 
         results = []  # (scenario, {server name: [figures or None per round]}, failures, redis-benchmark)
         for scenario in scenarios(pin):
@@ -376,7 +462,7 @@ def main():
                 continue
             errors = sum(r["errors"] for r in rs)
             vs_floor = "1" if server.name == "floor" else ratio_text(per_round, rounds["floor"])
-            vs_redis = ratio_text(per_round, rounds["redis"]) if server is tinyfence else ""
+            vs_redis = ratio_text(per_round, rounds["redis"]) if server.template == "tinyfence" and server.name != "floor" else ""
             latency = f"{med(rs, 'p50', '{:.1f}')} / {med(rs, 'p99', '{:.1f}')}" if scenario.depth == 1 else ""
             memory = f"{statistics.median(r['hwm'] for r in rs) / 1024:.1f}/" \
                      f"{statistics.median(r['rss'] for r in rs) / 1024:.1f}/" \
@@ -391,6 +477,9 @@ def main():
                               f"{bench['hwm'] / 1024:.1f}/{bench['rss'] / 1024:.1f}/{bench['anon'] / 1024:.1f}"))
         elif bench:
             print(f"{'redis-benchmark INCR':<24} {bench}")
+    for server in servers:
+        if server.template == "tinyfence" and server.name != "floor":
+            print_targets(server, results)
     print("floor and tinyfence get `HIT spam <ip>\\n` lines, redis `INCR <ip>`; batches of P requests, "
           "the next batch sent when all P replies are back (as redis-benchmark -P).")
     print("server us/req: the server's utime+stime over the run (all threads) / replies; client us/req: the load "

@@ -7,28 +7,25 @@ namespace Tinyfence.Server;
 /// <summary>Who is at the other end of a Unix socket, as the kernel recorded it at connect time.</summary>
 public readonly record struct PeerCredentials(int Pid, uint Uid, uint Gid)
 {
-    public static bool TryRead(Socket socket, out PeerCredentials credentials)
+    public static bool TryRead(Socket socket, out PeerCredentials credentials) =>
+        TryRead((int)socket.Handle, out credentials);
+
+    internal static unsafe bool TryRead(int fd, out PeerCredentials credentials)
     {
-        Span<byte> ucred = stackalloc byte[Libc.UcredBytes];
-        try
-        {
-            if (socket.GetRawSocketOption(Libc.SOL_SOCKET, Libc.SO_PEERCRED, ucred) != Libc.UcredBytes)
-            {
-                credentials = default;
-                return false;
-            }
-        }
-        catch (SocketException)
+        byte* ucred = stackalloc byte[Libc.UcredBytes];
+        uint length = Libc.UcredBytes;
+        if (Libc.GetSockOpt(fd, Libc.SOL_SOCKET, Libc.SO_PEERCRED, ucred, &length) != 0 || length != Libc.UcredBytes)
         {
             credentials = default;
             return false;
         }
 
         // struct ucred is in host byte order; every supported target is little-endian.
+        var fields = new ReadOnlySpan<byte>(ucred, Libc.UcredBytes);
         credentials = new PeerCredentials(
-            BinaryPrimitives.ReadInt32LittleEndian(ucred),
-            BinaryPrimitives.ReadUInt32LittleEndian(ucred[4..]),
-            BinaryPrimitives.ReadUInt32LittleEndian(ucred[8..]));
+            BinaryPrimitives.ReadInt32LittleEndian(fields),
+            BinaryPrimitives.ReadUInt32LittleEndian(fields[4..]),
+            BinaryPrimitives.ReadUInt32LittleEndian(fields[8..]));
         return true;
     }
 }

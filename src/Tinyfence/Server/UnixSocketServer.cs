@@ -1,4 +1,6 @@
+using System.Buffers;
 using System.Net.Sockets;
+using System.Runtime.InteropServices;
 using Tinyfence.Interop;
 using Tinyfence.Logging;
 using Tinyfence.Protocol;
@@ -7,10 +9,12 @@ namespace Tinyfence.Server;
 
 /// <summary>
 /// A line server on a Unix stream socket: accepts clients the peer-credential check allows, up to
-/// <see cref="ServerOptions.MaxClients"/>, and runs one <see cref="Session"/> per connection. What
-/// the lines mean is the <see cref="ILineHandler"/>'s business.
+/// <see cref="ServerOptions.MaxClients"/>, and hands each request line to the
+/// <see cref="ILineHandler"/>. One thread owns the listener and every connection (an epoll loop,
+/// <c>UnixSocketServer.Loop.cs</c>): a request costs one readiness event, one recv and one send,
+/// with no hop between threads, and allocates nothing.
 /// </summary>
-public sealed class UnixSocketServer : IDisposable, IAsyncDisposable
+public sealed partial class UnixSocketServer : IDisposable, IAsyncDisposable
 {
     // A listen backlog beyond MaxClients only queues connections that will be refused.
     private const int ListenBacklog = 128;
@@ -22,17 +26,15 @@ public sealed class UnixSocketServer : IDisposable, IAsyncDisposable
     private readonly ILineHandler _handler;
     private readonly Logger _log;
     private readonly uint _ownUid;
-    private readonly Lock _sessionsLock = new();
-    private readonly Session?[] _sessions;
-    private readonly Session[] _sweepScratch;
-    private readonly CancellationTokenSource _acceptCancel = new();
     private readonly TaskCompletionSource _stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private Socket? _listener;
-    private Task _acceptLoop = Task.CompletedTask;
-    private Timer? _sweepTimer;
-    private int _clientCount;
+    private Epoll? _epoll;
+    // The eventfd that wakes the loop for a stop; the lock keeps a late StopAsync from writing to
+    // its number once the loop has closed it (after a failure of its own) and it may be reused.
+    private readonly Lock _wakeLock = new();
+    private int _wakeFd = -1;
     private int _stopState;
-    private volatile bool _stopping;
+    private int _clientCount;
     private long _peakBufferedReplyBytes;
     private long _lastRefusalLogMs;
     private int _refusalsNotLogged;
@@ -45,41 +47,25 @@ public sealed class UnixSocketServer : IDisposable, IAsyncDisposable
         _handler = handler;
         _log = log;
         _ownUid = Libc.GetEffectiveUid();
-        _sessions = new Session?[options.MaxClients];
-        _sweepScratch = new Session[options.MaxClients];
+        _connections = new Connection?[options.MaxClients];
+        _sweepScratch = new Connection[options.MaxClients];
+        _input = GC.AllocateUninitializedArray<byte>(Math.Max(InputBytes, 2 * (options.MaxLineBytes + 2)), pinned: true);
+        _output = new ArrayBufferWriter<byte>(OutputBytes);
         _lastRefusalLogMs = Environment.TickCount64 - RefusalLogIntervalMs;
     }
 
     public ServerOptions Options => _options;
 
-    /// <summary>Completes when the server has stopped and every session has ended.</summary>
+    /// <summary>Completes when the server has stopped and every connection is closed.</summary>
     public Task Completion => _stopped.Task;
 
     public int ClientCount => Volatile.Read(ref _clientCount);
 
-    /// <summary>The most reply bytes any session has held at once (at most ReplyFlushBytes plus one reply).</summary>
-    public long PeakBufferedReplyBytes
-    {
-        get
-        {
-            long peak = Volatile.Read(ref _peakBufferedReplyBytes);
-            lock (_sessionsLock)
-            {
-                foreach (Session? session in _sessions)
-                {
-                    if (session is not null)
-                    {
-                        peak = Math.Max(peak, session.PeakBufferedReplyBytes);
-                    }
-                }
-            }
-
-            return peak;
-        }
-    }
+    /// <summary>The most reply bytes a connection has held at once (at most ReplyFlushBytes plus one reply).</summary>
+    public long PeakBufferedReplyBytes => Volatile.Read(ref _peakBufferedReplyBytes);
 
     /// <summary>
-    /// Binds the socket (clearing a stale one), sets its mode and group, and starts accepting.
+    /// Binds the socket (clearing a stale one), sets its mode and group, and starts the loop.
     /// Throws if the socket cannot be set up. Returns <see cref="Completion"/>.
     /// </summary>
     public Task Start()
@@ -99,167 +85,96 @@ public sealed class UnixSocketServer : IDisposable, IAsyncDisposable
             // Between bind and chmod the file has the umask's mode; the peer check still applies.
             SocketFile.Secure(path, _options.Mode, _options.Group);
             listener.Listen(ListenBacklog);
+            // The loop accepts until EAGAIN.
+            listener.Blocking = false;
+            _epoll = new Epoll();
+            _wakeFd = Libc.EventFd(0, Libc.EFD_NONBLOCK | Libc.EFD_CLOEXEC);
+            if (_wakeFd < 0)
+            {
+                throw new IOException("cannot create the server's wake-up eventfd: " + Marshal.GetLastPInvokeErrorMessage());
+            }
+
+            _listenerFd = (int)listener.Handle;
+            _epoll.Add(_listenerFd, Libc.EPOLLIN, ListenerToken);
+            _epoll.Add(_wakeFd, Libc.EPOLLIN, WakeToken);
         }
         catch
         {
             // Unlinks the path if the bind got that far.
             listener.Dispose();
+            CloseLoopDescriptors();
             throw;
         }
 
         _listener = listener;
-        TimeSpan sweep = SweepInterval(_options.IdleTimeout);
-        _sweepTimer = new Timer(static state => ((UnixSocketServer)state!).SweepIdle(), this, sweep, sweep);
-        _acceptLoop = AcceptLoopAsync(listener);
+        var loop = new Thread(Run) { IsBackground = true, Name = "tinyfence socket" };
+        loop.Start();
         return Completion;
     }
 
     /// <summary>
-    /// Stops accepting and removes the socket file (both before the first await), lets each session
-    /// send the replies of what it has read already (up to StopGracePeriod), then closes them.
+    /// Removes the socket file (no client can connect once this returns) and wakes the loop, which
+    /// closes the listener, lets each connection send the replies of what it has read already (up
+    /// to StopGracePeriod), then closes them.
     /// </summary>
-    public async Task StopAsync()
+    public Task StopAsync()
     {
         if (Interlocked.Exchange(ref _stopState, 1) != 0)
         {
-            await Completion.ConfigureAwait(false);
-            return;
+            return Completion;
         }
 
-        _stopping = true;
-        Socket? listener = _listener;
-        if (listener is null)
+        if (_listener is null)
         {
             _stopped.TrySetResult();
-            return;
+            return Completion;
         }
 
-        _acceptCancel.Cancel();
-        // Also removes the socket file (Socket.Dispose unlinks the path it bound).
-        listener.Dispose();
-
-        // Admit checks _stopping under the same lock: a session is either in this list or refused.
-        Session[] live = LiveSessions();
-        foreach (Session session in live)
+        // The path, not the listener: its descriptor is the loop's, and closing it here could race
+        // with an accept4 on a number already reused. Disposing the listener unlinks again, harmlessly.
+        File.Delete(_options.SocketPath);
+        lock (_wakeLock)
         {
-            session.RequestStop();
-        }
-
-        await _acceptLoop.ConfigureAwait(false);
-        Task all = Task.WhenAll(live.Select(s => s.Completion));
-        if (await Task.WhenAny(all, Task.Delay(_options.StopGracePeriod)).ConfigureAwait(false) != all)
-        {
-            // Stuck in a flush to a client that does not read.
-            foreach (Session session in live)
+            if (_wakeFd >= 0)
             {
-                session.Abort();
+                Libc.EventFdWrite(_wakeFd, 1);
             }
         }
 
-        await all.ConfigureAwait(false);
-        if (_sweepTimer is not null)
-        {
-            await _sweepTimer.DisposeAsync().ConfigureAwait(false);
-        }
-
-        _acceptCancel.Dispose();
-        _stopped.TrySetResult();
+        return Completion;
     }
 
     /// <summary>
-    /// <see cref="StopAsync"/> without waiting for it: the listener and the socket file are gone
-    /// when this returns; sessions finish on their own (see <see cref="Completion"/>).
+    /// <see cref="StopAsync"/> without waiting for it: the socket file is gone when this returns;
+    /// connections finish on their own (see <see cref="Completion"/>).
     /// </summary>
     public void Dispose() => _ = StopAsync();
 
     public ValueTask DisposeAsync() => new(StopAsync());
 
-    private async Task AcceptLoopAsync(Socket listener)
+    /// <summary>Sends the one error line and shuts the connection down, without waiting on the client; the caller closes it.</summary>
+    internal static unsafe void Refuse(int fd, ReadOnlySpan<byte> reply)
     {
-        while (!_stopping)
+        fixed (byte* text = reply)
         {
-            Socket client;
-            try
-            {
-                client = await listener.AcceptAsync(_acceptCancel.Token).ConfigureAwait(false);
-            }
-            catch (Exception e) when (_stopping && e is OperationCanceledException or ObjectDisposedException or SocketException)
-            {
-                return;
-            }
-            catch (SocketException e)
-            {
-                // Out of descriptors (EMFILE) and the like: pause rather than spin on the error.
-                _log.Error("server: accept failed: " + e.Message);
-                await Task.Delay(100).ConfigureAwait(false);
-                continue;
-            }
+            Libc.Send(fd, text, (nuint)reply.Length, Libc.MSG_DONTWAIT | Libc.MSG_NOSIGNAL);
+        }
 
-            Admit(client);
+        Libc.Shutdown(fd, Libc.SHUT_WR);
+        // Closing with unread input makes the client's read fail with ECONNRESET once it has
+        // read the reply; taking what it already sent gives it a plain end of stream instead.
+        byte* scratch = stackalloc byte[512];
+        for (int i = 0; i < 16 && Libc.Recv(fd, scratch, 512, Libc.MSG_DONTWAIT) > 0; i++)
+        {
         }
     }
 
-    private void Admit(Socket client)
-    {
-        if (!PeerCredentials.TryRead(client, out PeerCredentials peer))
-        {
-            _log.Error("server: cannot read the peer credentials of a connection; closing it");
-            client.Dispose();
-            return;
-        }
-
-        if (!_options.Allows(peer, _ownUid))
-        {
-            LogRefusal("not allowed", peer);
-            Refuse(client, ServerReplies.NotAllowed);
-            return;
-        }
-
-        Session? session = null;
-        lock (_sessionsLock)
-        {
-            if (_stopping)
-            {
-                client.Dispose();
-                return;
-            }
-
-            int slot = Array.IndexOf(_sessions, null);
-            if (slot >= 0)
-            {
-                session = new Session(this, client, slot, _options, _handler, _log);
-                _sessions[slot] = session;
-                _clientCount++;
-            }
-        }
-
-        if (session is null)
-        {
-            LogRefusal("too many clients", peer);
-            Refuse(client, ServerReplies.TooManyClients);
-            return;
-        }
-
-        session.Start();
-    }
-
-    /// <summary>Sends the one error line and closes, without waiting on the client.</summary>
+    /// <summary><see cref="Refuse(int, ReadOnlySpan{byte})"/> for a connection accepted by a <see cref="Socket"/>, which it closes.</summary>
     internal static void Refuse(Socket client, ReadOnlySpan<byte> reply)
     {
         try
         {
-            client.Blocking = false;
-            client.Send(reply, SocketFlags.None, out _);
-            client.Shutdown(SocketShutdown.Send);
-            // Closing with unread input makes the client's read fail with ECONNRESET once it has
-            // read the reply; taking what it already sent gives it a plain end of stream instead.
-            Span<byte> scratch = stackalloc byte[512];
-            for (int i = 0; i < 16 && client.Receive(scratch, SocketFlags.None, out SocketError error) > 0 && error == SocketError.Success; i++)
-            {
-            }
-        }
-        catch (SocketException)
-        {
+            Refuse((int)client.Handle, reply);
         }
         finally
         {
@@ -282,51 +197,20 @@ public sealed class UnixSocketServer : IDisposable, IAsyncDisposable
         _refusalsNotLogged = 0;
     }
 
-    internal void Remove(Session session)
+    private void CloseLoopDescriptors()
     {
-        lock (_sessionsLock)
+        _epoll?.Dispose();
+        lock (_wakeLock)
         {
-            if (_sessions[session.Slot] == session)
+            if (_wakeFd >= 0)
             {
-                _sessions[session.Slot] = null;
-                _clientCount--;
+                Libc.Close(_wakeFd);
+                _wakeFd = -1;
             }
-        }
-
-        long peak = session.PeakBufferedReplyBytes;
-        long known;
-        while (peak > (known = Volatile.Read(ref _peakBufferedReplyBytes))
-            && Interlocked.CompareExchange(ref _peakBufferedReplyBytes, peak, known) != known)
-        {
-        }
-    }
-
-    private Session[] LiveSessions()
-    {
-        lock (_sessionsLock)
-        {
-            return [.. _sessions.OfType<Session>()];
-        }
-    }
-
-    /// <summary>Closes sessions that made no progress for IdleTimeout. Runs on a timer; allocates nothing.</summary>
-    private void SweepIdle()
-    {
-        int count = IdleSweep.Collect(_sessions, _sweepScratch, _sessionsLock, _options.IdleTimeout);
-        for (int i = 0; i < count; i++)
-        {
-            if (_log.IsEnabled(LogLevel.Debug))
-            {
-                _log.Write(LogLevel.Debug, "server: closing an idle connection");
-            }
-
-            _sweepScratch[i].Abort();
-            _sweepScratch[i] = null!;
         }
     }
 
     // A quarter of the timeout keeps a close within 25 % of it late; a second is often enough for
     // the 60 s default.
-    private static TimeSpan SweepInterval(TimeSpan idle) =>
-        TimeSpan.FromMilliseconds(Math.Clamp(idle.TotalMilliseconds / 4, 10, 1000));
+    private static long SweepIntervalMs(TimeSpan idle) => (long)Math.Clamp(idle.TotalMilliseconds / 4, 10, 1000);
 }

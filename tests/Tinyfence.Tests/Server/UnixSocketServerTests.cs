@@ -289,6 +289,44 @@ public sealed partial class UnixSocketServerTests
     }
 
     [Fact]
+    public async Task AClientThatStopsReadingGetsEveryReplyInOrderOnceItReadsAgain()
+    {
+        // A megabyte each way, far over the kernel's socket buffers: the loop must hold replies
+        // and the requests it read but could not answer yet, and go back to both.
+        const int requests = 5000;
+        string padding = new('a', 200);
+        await using var harness = new ServerHarness(configure: o => o with { ReplyFlushBytes = 16 * 1024 });
+        using TestClient client = harness.Connect();
+        var text = new StringBuilder();
+        for (int i = 0; i < requests; i++)
+        {
+            text.Append('r').Append(i).Append(' ').Append(padding).Append('\n');
+        }
+
+        Task sending = Task.Run(() => client.Send(text.ToString()));
+        // Replies waiting for the client stop growing once the kernel's buffers are full: from
+        // then on the loop holds the rest.
+        int waiting = 0;
+        Patience.WaitUntil(
+            () =>
+            {
+                int before = waiting;
+                waiting = client.Socket.Available;
+                return waiting > 0 && waiting == before;
+            },
+            "replies stalled for a client that does not read",
+            intervalMs: 100);
+        string expectedPadding = padding.ToUpperInvariant();
+        for (int i = 0; i < requests; i++)
+        {
+            Assert.Equal($"R{i} {expectedPadding}", client.ReadLine());
+        }
+
+        await sending.WaitAsync(Patience.Short);
+        Assert.InRange(harness.Server.PeakBufferedReplyBytes, 1, harness.Options.ReplyFlushBytes + 210);
+    }
+
+    [Fact]
     public async Task StopAnswersWhatWasReadThenClosesAndRemovesTheSocket()
     {
         var harness = new ServerHarness();

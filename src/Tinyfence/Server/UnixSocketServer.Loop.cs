@@ -1,0 +1,457 @@
+using System.Buffers;
+using System.Runtime.InteropServices;
+using Tinyfence.Interop;
+using Tinyfence.Logging;
+
+namespace Tinyfence.Server;
+
+/// <summary>
+/// The event loop: one thread, one epoll instance, the listener and every connection on it. A
+/// readable connection gets one recv into the shared input buffer; its complete lines are handled
+/// at once, their replies written into the shared output buffer and sent with one send when the
+/// input is used up, or earlier when ReplyFlushBytes are waiting. A send the client cannot take
+/// whole leaves the rest with the connection, which the loop then watches for room instead of
+/// input: a client that does not read its replies stops being read (backpressure), and holds at
+/// most ReplyFlushBytes plus one reply, and one input buffer of requests not handled yet.
+/// </summary>
+public sealed partial class UnixSocketServer
+{
+    private const ulong ListenerToken = ulong.MaxValue;
+    private const ulong WakeToken = ulong.MaxValue - 1;
+
+    // One recv takes this much, as redis reads: some 700 pipelined HIT requests.
+    private const int InputBytes = 16 * 1024;
+
+    // The shared output buffer's first size; it grows to the largest reply batch seen (at most
+    // ReplyFlushBytes plus one reply) and stays.
+    private const int OutputBytes = 16 * 1024;
+
+    private const int MaxEvents = 64;
+
+    // Out of descriptors (EMFILE) and the like: the pending connection keeps the listener readable,
+    // so the loop stops watching it this long rather than spin on the error.
+    private const long AcceptPauseMs = 100;
+
+    // Accepts per turn of the loop, so a burst of connections does not hold up the requests.
+    private const int AcceptsPerTurn = 16;
+
+    private readonly Connection?[] _connections;
+    private readonly Connection[] _sweepScratch;
+
+    // IdleSweep gathers under a lock, for the HTTP endpoint's threads; here only the loop takes it.
+    private readonly Lock _sweepLock = new();
+    private readonly byte[] _input;
+    private readonly ArrayBufferWriter<byte> _output;
+    private int _listenerFd = -1;
+    private uint _generation;
+    private long _acceptResumeMs;
+    private bool _closingDown;
+    private long _graceEndMs;
+
+    private unsafe void Run()
+    {
+        byte* events = stackalloc byte[MaxEvents * 16];
+        long sweepEveryMs = SweepIntervalMs(_options.IdleTimeout);
+        long now = Environment.TickCount64;
+        long nextSweepMs = now + sweepEveryMs;
+        try
+        {
+            while (!_closingDown || (_clientCount > 0 && now < _graceEndMs))
+            {
+                int count = _epoll!.Wait(events, MaxEvents, TimeoutMs(now, nextSweepMs));
+                now = Environment.TickCount64;
+                for (int i = 0; i < count; i++)
+                {
+                    ulong token = Epoll.TokenAt(events, i);
+                    if (token == ListenerToken)
+                    {
+                        AcceptSome(now);
+                    }
+                    else if (token == WakeToken)
+                    {
+                        BeginStop(now);
+                    }
+                    else
+                    {
+                        Serve(token, now);
+                    }
+                }
+
+                if (now >= nextSweepMs)
+                {
+                    CloseIdle();
+                    nextSweepMs = now + sweepEveryMs;
+                }
+
+                if (_acceptResumeMs != 0 && now >= _acceptResumeMs && !_closingDown)
+                {
+                    _acceptResumeMs = 0;
+                    _epoll.Modify(_listenerFd, Libc.EPOLLIN, ListenerToken);
+                }
+            }
+        }
+#pragma warning disable CA1031 // the loop's own failure (epoll): said once, and the server ends
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            _log.Error("server: the event loop failed, no more requests are served (restart tinyfence): " + e);
+        }
+        finally
+        {
+            foreach (Connection? connection in _connections)
+            {
+                if (connection is not null)
+                {
+                    Close(connection);
+                }
+            }
+
+            _listener!.Dispose();
+            CloseLoopDescriptors();
+            _stopped.TrySetResult();
+        }
+    }
+
+    private int TimeoutMs(long now, long nextSweepMs)
+    {
+        long deadline = nextSweepMs;
+        if (_acceptResumeMs != 0)
+        {
+            deadline = Math.Min(deadline, _acceptResumeMs);
+        }
+
+        if (_closingDown)
+        {
+            deadline = Math.Min(deadline, _graceEndMs);
+        }
+
+        return (int)Math.Max(0, deadline - now);
+    }
+
+    private unsafe void AcceptSome(long now)
+    {
+        if (_closingDown)
+        {
+            return;
+        }
+
+        for (int i = 0; i < AcceptsPerTurn; i++)
+        {
+            int fd = Libc.Accept4(_listenerFd, null, null, Libc.SOCK_NONBLOCK | Libc.SOCK_CLOEXEC);
+            if (fd >= 0)
+            {
+                Admit(fd, now);
+                continue;
+            }
+
+            int errno = Marshal.GetLastPInvokeError();
+            if (errno == Errno.EAGAIN)
+            {
+                return;
+            }
+
+            if (errno is Errno.EINTR or Libc.ECONNABORTED)
+            {
+                continue;
+            }
+
+            _log.Error($"server: accept failed: {Marshal.GetPInvokeErrorMessage(errno)}; pausing accepts for {AcceptPauseMs} ms"
+                + (errno is Errno.EMFILE or Libc.ENFILE ? " (raise the open-file limit: LimitNOFILE= in the systemd unit, ulimit -n)" : ""));
+            _epoll!.Modify(_listenerFd, 0, ListenerToken);
+            _acceptResumeMs = now + AcceptPauseMs;
+            return;
+        }
+    }
+
+    private void Admit(int fd, long now)
+    {
+        if (!PeerCredentials.TryRead(fd, out PeerCredentials peer))
+        {
+            _log.Error("server: cannot read the peer credentials of a connection; closing it");
+            Libc.Close(fd);
+            return;
+        }
+
+        ReadOnlySpan<byte> refusal = default;
+        int slot = -1;
+        if (!_options.Allows(peer, _ownUid))
+        {
+            LogRefusal("not allowed", peer);
+            refusal = ServerReplies.NotAllowed;
+        }
+        else if ((slot = Array.IndexOf(_connections, null)) < 0)
+        {
+            LogRefusal("too many clients", peer);
+            refusal = ServerReplies.TooManyClients;
+        }
+
+        if (slot < 0)
+        {
+            Refuse(fd, refusal);
+            Libc.Close(fd);
+            return;
+        }
+
+        var connection = new Connection(fd, slot, ++_generation, _options.MaxLineBytes, now);
+        try
+        {
+            _epoll!.Add(fd, Libc.EPOLLIN, TokenOf(connection));
+        }
+        catch (IOException e)
+        {
+            _log.Error($"server: cannot watch a new connection ({e.Message}); closing it");
+            Libc.Close(fd);
+            return;
+        }
+
+        _connections[slot] = connection;
+        Volatile.Write(ref _clientCount, _clientCount + 1);
+    }
+
+    private void Serve(ulong token, long now)
+    {
+        Connection? connection = _connections[(int)(uint)token];
+        if (connection is null || connection.Generation != (uint)(token >> 32))
+        {
+            // Closed earlier in this turn.
+            return;
+        }
+
+        try
+        {
+            if (connection.AwaitingWritable)
+            {
+                SendHeld(connection, now);
+            }
+            else
+            {
+                Receive(connection, now);
+            }
+        }
+#pragma warning disable CA1031 // a handler bug must end this connection, not the server
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            _output.ResetWrittenCount();
+            _log.Error("server: session ended by an error: " + e);
+            if (IsOpen(connection))
+            {
+                Close(connection);
+            }
+        }
+    }
+
+    private unsafe void Receive(Connection connection, long now)
+    {
+        int held = connection.TakeHeldInput(_input);
+        nint received;
+        fixed (byte* input = _input)
+        {
+            received = Libc.Recv(connection.Fd, input + held, (nuint)(_input.Length - held), 0);
+        }
+
+        if (received > 0)
+        {
+            Handle(connection, held + (int)received, now);
+            return;
+        }
+
+        if (received < 0 && Marshal.GetLastPInvokeError() is Errno.EAGAIN or Errno.EINTR)
+        {
+            connection.HoldInput(_input.AsSpan(0, held));
+            return;
+        }
+
+        // End of stream (a line without its LF is dropped) or reset.
+        Close(connection);
+    }
+
+    /// <summary>Handles the complete lines in the first <paramref name="length"/> bytes of the input buffer and sends their replies.</summary>
+    private void Handle(Connection connection, int length, long now)
+    {
+        var input = new ReadOnlySequence<byte>(_input, 0, length);
+        while (true)
+        {
+            OperationStatus status = connection.Framer.Read(ref input, out ReadOnlySpan<byte> line);
+            if (status == OperationStatus.Done)
+            {
+                _handler.Handle(line, _output, ref connection.State);
+            }
+            else if (status == OperationStatus.InvalidData)
+            {
+                _output.Write(ServerReplies.LineTooLong);
+            }
+            else
+            {
+                break;
+            }
+
+            if (_output.WrittenCount >= _options.ReplyFlushBytes)
+            {
+                connection.LastActivityMs = now;
+                if (!TrySend(connection, now))
+                {
+                    HoldInputIfOpen(connection, input);
+                    return;
+                }
+            }
+        }
+
+        // Activity is input used up (requests, or an over-long line dropped), not bytes
+        // arriving: a client that drips a line one byte at a time is idle.
+        if (input.Length < length)
+        {
+            connection.LastActivityMs = now;
+        }
+
+        if (_output.WrittenCount > 0 && !TrySend(connection, now))
+        {
+            HoldInputIfOpen(connection, input);
+            return;
+        }
+
+        if (_closingDown)
+        {
+            // What was read is answered; a line not ended yet never will be.
+            Close(connection);
+            return;
+        }
+
+        connection.HoldInput(input.FirstSpan);
+    }
+
+    private void HoldInputIfOpen(Connection connection, ReadOnlySequence<byte> unhandled)
+    {
+        if (IsOpen(connection))
+        {
+            connection.HoldInput(unhandled.FirstSpan);
+        }
+    }
+
+    /// <summary>
+    /// Sends the output buffer. False when the client could not take it all (the rest is held and
+    /// the connection waits for room) or is gone (the connection is closed).
+    /// </summary>
+    private unsafe bool TrySend(Connection connection, long now)
+    {
+        ReadOnlySpan<byte> replies = _output.WrittenSpan;
+        if (replies.Length > _peakBufferedReplyBytes)
+        {
+            Volatile.Write(ref _peakBufferedReplyBytes, replies.Length);
+        }
+
+        nint sent;
+        fixed (byte* bytes = replies)
+        {
+            sent = Libc.Send(connection.Fd, bytes, (nuint)replies.Length, Libc.MSG_DONTWAIT | Libc.MSG_NOSIGNAL);
+        }
+
+        if (sent == replies.Length)
+        {
+            _output.ResetWrittenCount();
+            return true;
+        }
+
+        if (sent < 0 && Marshal.GetLastPInvokeError() is not (Errno.EAGAIN or Errno.EINTR))
+        {
+            _output.ResetWrittenCount();
+            Close(connection);
+            return false;
+        }
+
+        if (sent > 0)
+        {
+            connection.LastActivityMs = now;
+        }
+
+        connection.HoldOutput(replies[(int)Math.Max(sent, 0)..]);
+        _output.ResetWrittenCount();
+        _epoll!.Modify(connection.Fd, Libc.EPOLLOUT, TokenOf(connection));
+        return false;
+    }
+
+    /// <summary>The client has room (or is gone): send what it holds; once all is taken, handle the requests held back and read again.</summary>
+    private unsafe void SendHeld(Connection connection, long now)
+    {
+        ReadOnlySpan<byte> held = connection.HeldOutput;
+        nint sent;
+        fixed (byte* bytes = held)
+        {
+            sent = Libc.Send(connection.Fd, bytes, (nuint)held.Length, Libc.MSG_DONTWAIT | Libc.MSG_NOSIGNAL);
+        }
+
+        if (sent < 0)
+        {
+            if (Marshal.GetLastPInvokeError() is not (Errno.EAGAIN or Errno.EINTR))
+            {
+                Close(connection);
+            }
+
+            return;
+        }
+
+        connection.LastActivityMs = now;
+        if (!connection.OutputSent((int)sent))
+        {
+            return;
+        }
+
+        _epoll!.Modify(connection.Fd, Libc.EPOLLIN, TokenOf(connection));
+        Handle(connection, connection.TakeHeldInput(_input), now);
+    }
+
+    private void BeginStop(long now)
+    {
+        unsafe
+        {
+            ulong ignored;
+            Libc.EventFdRead(_wakeFd, &ignored);
+        }
+
+        if (_closingDown)
+        {
+            return;
+        }
+
+        _closingDown = true;
+        _graceEndMs = now + (long)_options.StopGracePeriod.TotalMilliseconds;
+        // Closing the listener's last descriptor also takes it out of the epoll set.
+        _listener!.Dispose();
+        foreach (Connection? connection in _connections)
+        {
+            // Everything read is answered already, unless the client has not taken the answers.
+            if (connection is not null && !connection.AwaitingWritable)
+            {
+                Close(connection);
+            }
+        }
+    }
+
+    private void CloseIdle()
+    {
+        int count = IdleSweep.Collect(_connections, _sweepScratch, _sweepLock, _options.IdleTimeout);
+        for (int i = 0; i < count; i++)
+        {
+            if (_log.IsEnabled(LogLevel.Debug))
+            {
+                _log.Write(LogLevel.Debug, "server: closing an idle connection");
+            }
+
+            Close(_sweepScratch[i]);
+            _sweepScratch[i] = null!;
+        }
+    }
+
+    private bool IsOpen(Connection connection) => _connections[connection.Slot] == connection;
+
+    private void Close(Connection connection)
+    {
+        _connections[connection.Slot] = null;
+        Volatile.Write(ref _clientCount, _clientCount - 1);
+        connection.Release();
+        // Closing also takes it out of the epoll set (no other descriptor refers to the socket).
+        Libc.Close(connection.Fd);
+    }
+
+    private static ulong TokenOf(Connection connection) => ((ulong)connection.Generation << 32) | (uint)connection.Slot;
+}
