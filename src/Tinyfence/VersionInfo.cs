@@ -1,11 +1,8 @@
-using System.Reflection;
-
 namespace Tinyfence;
 
-/// <summary>The product's version, from the assembly (set in Tinyfence.csproj).</summary>
-public static class VersionInfo
-{
-    public static string Version { get; } =
-        typeof(VersionInfo).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0]
-        ?? "0.0.0";
-}
+/// <summary>
+/// The product's version: <c>Version</c>, a constant that Tinyfence.csproj writes from its
+/// <c>&lt;Version&gt;</c> at build time (obj/.../VersionInfo.g.cs), so that no start reads it
+/// through reflection.
+/// </summary>
+public static partial class VersionInfo;

@@ -80,10 +80,39 @@ def startup(commands, runs):
         samples = []
         for _ in range(runs):
             t0 = time.perf_counter_ns()
-            subprocess.run(argv, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            subprocess.run(argv, check=True, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                           stderr=subprocess.DEVNULL)
             samples.append((time.perf_counter_ns() - t0) / 1e6)
         medians[command] = statistics.median(samples)
     return "timed loop (includes Python's fork/exec)", medians
+
+
+def startup_rounds(commands, runs, rounds):
+    """startup() in interleaved rounds: one hyperfine call runs all of one command's runs before
+    the next command's, so a drift of a loaded machine would land on one of them. Returns how,
+    and per command its median of each round, in ms."""
+    per_round = [startup(commands, runs) for _ in range(rounds)]
+    return per_round[0][0], {c: [medians[c] for _, medians in per_round] for c in commands}
+
+
+def start_costs(argv):
+    """What one start costs whatever else the machine runs: the instructions valgrind's callgrind
+    counts (None without valgrind), and the page faults the kernel counts for the process."""
+    instructions = None
+    if shutil.which("valgrind"):
+        with tempfile.TemporaryDirectory(prefix="tinyfence-bench-callgrind-") as tmp:
+            # A copy, away from the tinyfence.dbg beside dist/tinyfence: Debian 12's valgrind
+            # gives up on its DWARF 5 ("Possibly corrupted debuginfo file") and counts nothing.
+            program = shutil.copy(argv[0], tmp) if os.path.isabs(argv[0]) else argv[0]
+            run = subprocess.run(["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null", program, *argv[1:]],
+                                 stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        for line in run.stderr.splitlines():
+            if "Collected :" in line:
+                instructions = int(line.split(":")[1].strip().replace(",", ""))
+    proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    _, status, usage = os.wait4(proc.pid, 0)
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    return instructions, usage.ru_minflt + usage.ru_majflt
 
 
 def idle_memory(argv, idle_s, log_path, touch=None):
@@ -145,7 +174,7 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--binary", default="dist/tinyfence")
     parser.add_argument("--runs", type=int, default=50, help="startup runs per command (>= 30)")
-    parser.add_argument("--rounds", type=int, default=3, help="interleaved idle-memory rounds")
+    parser.add_argument("--rounds", type=int, default=3, help="interleaved startup and idle-memory rounds")
     parser.add_argument("--idle", type=float, default=5.0, help="seconds idle before the memory reading")
     args = parser.parse_args()
     args.runs = max(args.runs, 30)  # a median of fewer runs says little at the ms scale
@@ -159,15 +188,30 @@ def main():
     print()
     print(f"{'binary size':<34} {size / 1e6:.2f} MB ({size} bytes, {version or 'no --version output'})")
 
-    commands = [f"{binary} --version", "/bin/true"] + ([f"{monit} -V"] if monit else [])
-    how, medians = startup(commands, args.runs)
+    with tempfile.TemporaryDirectory(prefix="tinyfence-bench-start-") as tmp:
+        # The real per-POST cost: mod_ext_filter starts `tinyfence filter` for every body, here
+        # an empty one (stdin /dev/null), so the figure is the start and the patterns file.
+        patterns = os.path.join(tmp, "patterns.txt")
+        with open(patterns, "w") as f:
+            f.write("viagra\ncasino bonus\n")
+        labels = {f"{binary} --version": "tinyfence --version",
+                  f"{binary} filter --table spam --add 30 --patterns {patterns} --socket {tmp}/none.sock": "tinyfence filter",
+                  "/bin/true": "/bin/true (floor)"}
+        if monit:
+            labels[f"{monit} -V"] = "monit -V"
+        commands = list(labels)
+        how, medians = startup_rounds(commands, args.runs, args.rounds)
+        costs = {c: start_costs(c.split()) for c in commands}
     print()
-    print(f"startup, median of {args.runs} runs ({how}):")
-    labels = {commands[0]: "tinyfence --version", "/bin/true": "/bin/true (floor)"}
-    if monit:
-        labels[commands[2]] = "monit -V"
+    print(f"startup, median of {args.runs} runs in each of {args.rounds} interleaved rounds ({how}), "
+          f"ms min / median / max, x /bin/true (per-round ratio; goal for tinyfence <= 3.0), "
+          f"instructions (callgrind) and page faults of one start:")
     for command in commands:
-        print(f"  {labels[command]:<32} {medians[command]:8.2f} ms")
+        ratio = spread([m / t for m, t in zip(medians[command], medians["/bin/true"])], lambda v: f"{v:.2f}")
+        instructions, faults = costs[command]
+        counted = f"{instructions / 1e6:.2f} M" if instructions is not None else "(no valgrind)"
+        print(f"  {labels[command]:<22}{spread(medians[command], lambda v: f'{v:.2f}'):>24}"
+              f"{ratio:>24} x{counted:>14} instr{faults:>6} faults")
 
     with tempfile.TemporaryDirectory(prefix="tinyfence-bench-") as tmp:
         conf = os.path.join(tmp, "tinyfence.conf")

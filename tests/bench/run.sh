@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # `make bench`: the published binary next to its peers, measured in the same run.
-#   size of dist/tinyfence; startup (--version) next to /bin/true and monit -V;
+#   size of dist/tinyfence; startup (--version and an empty filter) next to /bin/true and monit -V;
 #   idle memory and CPU time of the daemon next to monit with an equivalent config; memory
 #   while mailing; the cost of one rule tick and of score-table operations in process (next to
 #   a Dictionary); socket requests/s next to redis-server and a C floor server, same load
@@ -23,7 +23,7 @@ if [ ! -x "$binary" ]; then
     exit 1
 fi
 
-bash tests/scripts/install-deps.sh hyperfine monit redis-server redis-tools
+bash tests/scripts/install-deps.sh hyperfine valgrind monit redis-server redis-tools
 
 python3 tests/bench/bench.py --binary "$binary" "$@"
 

@@ -25,6 +25,7 @@ inputs_hash() {
             -o -name 'global.json' -o -name 'NuGet.config' -o -name 'nuget.config' -o -name '.editorconfig' \) -print
         echo aot/publish.props
         echo aot/substitutions.xml
+        echo aot/startup-order.txt
         echo tests/scripts/publish.sh
     } | LC_ALL=C sort | while read -r f; do
         [ -f "$f" ] && printf '%s\n' "$f" && sha256sum < "$f"

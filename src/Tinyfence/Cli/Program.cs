@@ -1,3 +1,5 @@
+using System.Globalization;
+using System.Runtime.InteropServices;
 using Tinyfence.Adapters;
 using Tinyfence.Hosting;
 
@@ -28,13 +30,33 @@ internal static class Program
 
         try
         {
-            return command.Run(Arguments.Parse(command, rest), Console.Out, Console.Error);
+            return command == Commands.Version || command == Commands.Help
+                ? Print(command, rest)
+                : command.Run(Arguments.Parse(command, rest), Console.Out, Console.Error);
         }
         catch (Exception e) when (e is UsageException or AdapterOptionException or ArgumentException)
         {
             // ArgumentException: a value the runtime refuses (a socket path over the kernel's limit).
             return Refuse(command, e is AdapterOptionException found ? found.Errors : [e.Message]);
         }
+    }
+
+    /// <summary>
+    /// Runs a verb that only prints a text, and writes the text to fd 1 itself: Console.Out is
+    /// never touched (see <see cref="StandardOutput"/>), so --version starts little beyond the runtime.
+    /// </summary>
+    private static int Print(CommandSpec command, string[] rest)
+    {
+        using var text = new StringWriter(CultureInfo.InvariantCulture);
+        int code = command.Run(Arguments.Parse(command, rest), text, Console.Error);
+        int errno = StandardOutput.Write(text.ToString());
+        if (errno == 0)
+        {
+            return code;
+        }
+
+        Console.Error.WriteLine($"tinyfence {command.Name}: cannot write to standard output: {Marshal.GetPInvokeErrorMessage(errno)} (errno {errno})");
+        return ExitCodes.Failure;
     }
 
     /// <summary>
