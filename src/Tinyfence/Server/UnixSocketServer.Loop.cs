@@ -38,8 +38,6 @@ public sealed partial class UnixSocketServer
     private readonly Connection?[] _connections;
     private readonly Connection[] _sweepScratch;
 
-    // IdleSweep gathers under a lock, for the HTTP endpoint's threads; here only the loop takes it.
-    private readonly Lock _sweepLock = new();
     private readonly byte[] _input;
     private readonly ArrayBufferWriter<byte> _output;
     private int _listenerFd = -1;
@@ -429,7 +427,7 @@ public sealed partial class UnixSocketServer
 
     private void CloseIdle()
     {
-        int count = IdleSweep.Collect(_connections, _sweepScratch, _sweepLock, _options.IdleTimeout);
+        int count = IdleSweep.Collect(_connections, _sweepScratch, _options.IdleTimeout);
         for (int i = 0; i < count; i++)
         {
             if (_log.IsEnabled(LogLevel.Debug))

@@ -169,19 +169,6 @@ public sealed partial class UnixSocketServer : IDisposable, IAsyncDisposable
         }
     }
 
-    /// <summary><see cref="Refuse(int, ReadOnlySpan{byte})"/> for a connection accepted by a <see cref="Socket"/>, which it closes.</summary>
-    internal static void Refuse(Socket client, ReadOnlySpan<byte> reply)
-    {
-        try
-        {
-            Refuse((int)client.Handle, reply);
-        }
-        finally
-        {
-            client.Dispose();
-        }
-    }
-
     private void LogRefusal(string reason, PeerCredentials peer)
     {
         long now = Environment.TickCount64;
@@ -211,6 +198,6 @@ public sealed partial class UnixSocketServer : IDisposable, IAsyncDisposable
     }
 
     // A quarter of the timeout keeps a close within 25 % of it late; a second is often enough for
-    // the 60 s default.
-    private static long SweepIntervalMs(TimeSpan idle) => (long)Math.Clamp(idle.TotalMilliseconds / 4, 10, 1000);
+    // the 60 s default. The HTTP endpoint's loop sweeps as often.
+    internal static long SweepIntervalMs(TimeSpan idle) => (long)Math.Clamp(idle.TotalMilliseconds / 4, 10, 1000);
 }

@@ -1,0 +1,350 @@
+using System.Buffers;
+using System.Runtime.InteropServices;
+using Tinyfence.Interop;
+using Tinyfence.Server;
+
+namespace Tinyfence.Http;
+
+/// <summary>
+/// The endpoint's event loop, shaped as the line server's: one epoll wait, accepts until EAGAIN,
+/// one recv per readable connection, each complete request head answered into the shared reply
+/// buffer and sent with one send. A reply the client cannot take whole is held by the connection,
+/// which the loop then watches for room instead of input.
+/// </summary>
+internal sealed partial class HttpServer
+{
+    private const ulong ListenerToken = ulong.MaxValue;
+    private const ulong WakeToken = ulong.MaxValue - 1;
+    private const int MaxEvents = 16;
+
+    // The shared reply buffer's first size: /metrics and /status.json of a small rule set fit; it
+    // grows to the largest reply and stays.
+    private const int ReplyBytes = 16 * 1024;
+
+    // Out of descriptors and the like: the loop stops watching the listener this long rather than spin.
+    private const long AcceptPauseMs = 100;
+
+    private readonly HttpConnection?[] _connections;
+    private readonly HttpConnection[] _sweepScratch;
+
+    private readonly ArrayBufferWriter<byte> _reply;
+    private int _listenerFd = -1;
+    private uint _generation;
+    private long _acceptResumeMs;
+
+    private unsafe void Run()
+    {
+        byte* events = stackalloc byte[MaxEvents * 16];
+        long sweepEveryMs = UnixSocketServer.SweepIntervalMs(_limits.IdleTimeout);
+        long now = Environment.TickCount64;
+        long nextSweepMs = now + sweepEveryMs;
+        try
+        {
+            while (true)
+            {
+                long deadline = _acceptResumeMs != 0 ? Math.Min(nextSweepMs, _acceptResumeMs) : nextSweepMs;
+                int count = _epoll!.Wait(events, MaxEvents, (int)Math.Max(0, deadline - now));
+                now = Environment.TickCount64;
+                for (int i = 0; i < count; i++)
+                {
+                    ulong token = Epoll.TokenAt(events, i);
+                    if (token == WakeToken)
+                    {
+                        return;
+                    }
+
+                    if (token == ListenerToken)
+                    {
+                        AcceptSome(now);
+                    }
+                    else
+                    {
+                        Serve(token, now);
+                    }
+                }
+
+                if (now >= nextSweepMs)
+                {
+                    CloseIdle();
+                    nextSweepMs = now + sweepEveryMs;
+                }
+
+                if (_acceptResumeMs != 0 && now >= _acceptResumeMs)
+                {
+                    _acceptResumeMs = 0;
+                    _epoll.Modify(_listenerFd, Libc.EPOLLIN, ListenerToken);
+                }
+            }
+        }
+#pragma warning disable CA1031 // the loop's own failure (epoll): said once, and the endpoint ends
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            _log.Error("http: the event loop failed, the endpoint serves no more (restart tinyfence): " + e);
+        }
+        finally
+        {
+            foreach (HttpConnection? connection in _connections)
+            {
+                if (connection is not null)
+                {
+                    Close(connection);
+                }
+            }
+
+            _listener!.Dispose();
+        }
+    }
+
+    private unsafe void AcceptSome(long now)
+    {
+        while (true)
+        {
+            int fd = Libc.Accept4(_listenerFd, null, null, Libc.SOCK_NONBLOCK | Libc.SOCK_CLOEXEC);
+            if (fd >= 0)
+            {
+                Admit(fd, now);
+                continue;
+            }
+
+            int errno = Marshal.GetLastPInvokeError();
+            if (errno == Errno.EAGAIN)
+            {
+                return;
+            }
+
+            if (errno is Errno.EINTR or Libc.ECONNABORTED)
+            {
+                continue;
+            }
+
+            _log.Error($"http: accept failed: {Marshal.GetPInvokeErrorMessage(errno)}; pausing accepts for {AcceptPauseMs} ms");
+            _epoll!.Modify(_listenerFd, 0, ListenerToken);
+            _acceptResumeMs = now + AcceptPauseMs;
+            return;
+        }
+    }
+
+    private void Admit(int fd, long now)
+    {
+        if (_endpoint.SocketPath is not null
+            && (!PeerCredentials.TryRead(fd, out PeerCredentials peer) || !_limits.Allows(peer, _ownUid)))
+        {
+            // The same answer the line protocol gives a stranger: nothing but a closed connection.
+            Libc.Close(fd);
+            return;
+        }
+
+        int slot = Array.IndexOf(_connections, null);
+        if (slot < 0)
+        {
+            UnixSocketServer.Refuse(fd, _busyReply.AsSpan(0, _busyReplyBytes));
+            Libc.Close(fd);
+            return;
+        }
+
+        var connection = new HttpConnection(fd, slot, ++_generation, now);
+        try
+        {
+            _epoll!.Add(fd, Libc.EPOLLIN, TokenOf(connection));
+        }
+        catch (IOException e)
+        {
+            _log.Error($"http: cannot watch a new connection ({e.Message}); closing it");
+            connection.Release();
+            Libc.Close(fd);
+            return;
+        }
+
+        _connections[slot] = connection;
+    }
+
+    private void Serve(ulong token, long now)
+    {
+        HttpConnection? connection = _connections[(int)(uint)token];
+        if (connection is null || connection.Generation != (uint)(token >> 32))
+        {
+            // Closed earlier in this turn.
+            return;
+        }
+
+        try
+        {
+            if (connection.AwaitingWritable)
+            {
+                SendHeld(connection, now);
+            }
+            else
+            {
+                Receive(connection, now);
+            }
+        }
+#pragma warning disable CA1031 // a bug in answering must end this connection, not the endpoint
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            _log.Error("http: connection ended by an error: " + e);
+            if (IsOpen(connection))
+            {
+                Close(connection);
+            }
+        }
+    }
+
+    private unsafe void Receive(HttpConnection connection, long now)
+    {
+        Span<byte> free = connection.Request[connection.Filled..];
+        nint received;
+        fixed (byte* input = free)
+        {
+            received = Libc.Recv(connection.Fd, input, (nuint)free.Length, 0);
+        }
+
+        if (received > 0)
+        {
+            connection.Filled += (int)received;
+            connection.LastActivityMs = now;
+            AnswerAll(connection, now);
+            return;
+        }
+
+        if (received < 0 && Marshal.GetLastPInvokeError() is Errno.EAGAIN or Errno.EINTR)
+        {
+            return;
+        }
+
+        // End of stream or reset.
+        Close(connection);
+    }
+
+    /// <summary>Answers every complete request head read, in order, until one waits for more bytes, the client, or a close.</summary>
+    private void AnswerAll(HttpConnection connection, long now)
+    {
+        while (true)
+        {
+            int end = connection.Request[..connection.Filled].IndexOf("\r\n\r\n"u8);
+            bool close;
+            if (end >= 0)
+            {
+                close = Answer(connection.Request[..end]);
+                connection.Consume(end + 4);
+            }
+            else if (connection.Filled == HttpConnection.MaxRequestHeadBytes)
+            {
+                close = true;
+                Error(431, close);
+            }
+            else
+            {
+                return;
+            }
+
+            connection.CloseAfterReply = close;
+            if (!TrySend(connection, now) || close)
+            {
+                return;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Sends the reply buffer (its head ends where the body starts). False when the client could
+    /// not take it all (the rest is held and the connection waits for room) or the connection is
+    /// closed (the client is gone, or the reply said it closes).
+    /// </summary>
+    private unsafe bool TrySend(HttpConnection connection, long now)
+    {
+        ReadOnlySpan<byte> reply = _reply.WrittenSpan[_replyStart..];
+        nint sent;
+        fixed (byte* bytes = reply)
+        {
+            sent = Libc.Send(connection.Fd, bytes, (nuint)reply.Length, Libc.MSG_DONTWAIT | Libc.MSG_NOSIGNAL);
+        }
+
+        Volatile.Write(ref _loopAllocatedBytes, GC.GetAllocatedBytesForCurrentThread());
+        if (sent == reply.Length)
+        {
+            connection.LastActivityMs = now;
+            if (connection.CloseAfterReply)
+            {
+                Close(connection);
+                return false;
+            }
+
+            return true;
+        }
+
+        if (sent < 0 && Marshal.GetLastPInvokeError() is not (Errno.EAGAIN or Errno.EINTR))
+        {
+            Close(connection);
+            return false;
+        }
+
+        if (sent > 0)
+        {
+            connection.LastActivityMs = now;
+        }
+
+        connection.HoldReply(reply[(int)Math.Max(sent, 0)..]);
+        _epoll!.Modify(connection.Fd, Libc.EPOLLOUT, TokenOf(connection));
+        return false;
+    }
+
+    /// <summary>The client has room (or is gone): send what it holds; once all is taken, answer the requests that came meanwhile and read again.</summary>
+    private unsafe void SendHeld(HttpConnection connection, long now)
+    {
+        ReadOnlySpan<byte> held = connection.HeldReply;
+        nint sent;
+        fixed (byte* bytes = held)
+        {
+            sent = Libc.Send(connection.Fd, bytes, (nuint)held.Length, Libc.MSG_DONTWAIT | Libc.MSG_NOSIGNAL);
+        }
+
+        if (sent < 0)
+        {
+            if (Marshal.GetLastPInvokeError() is not (Errno.EAGAIN or Errno.EINTR))
+            {
+                Close(connection);
+            }
+
+            return;
+        }
+
+        connection.LastActivityMs = now;
+        if (!connection.ReplySent((int)sent))
+        {
+            return;
+        }
+
+        if (connection.CloseAfterReply)
+        {
+            Close(connection);
+            return;
+        }
+
+        _epoll!.Modify(connection.Fd, Libc.EPOLLIN, TokenOf(connection));
+        AnswerAll(connection, now);
+    }
+
+    private void CloseIdle()
+    {
+        int count = IdleSweep.Collect(_connections, _sweepScratch, _limits.IdleTimeout);
+        for (int i = 0; i < count; i++)
+        {
+            Close(_sweepScratch[i]);
+            _sweepScratch[i] = null!;
+        }
+    }
+
+    private bool IsOpen(HttpConnection connection) => _connections[connection.Slot] == connection;
+
+    private void Close(HttpConnection connection)
+    {
+        _connections[connection.Slot] = null;
+        connection.Release();
+        // Closing also takes it out of the epoll set (no other descriptor refers to the socket).
+        Libc.Close(connection.Fd);
+    }
+
+    private static ulong TokenOf(HttpConnection connection) => ((ulong)connection.Generation << 32) | (uint)connection.Slot;
+}
