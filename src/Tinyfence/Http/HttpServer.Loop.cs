@@ -255,13 +255,14 @@ internal sealed partial class HttpServer
     private unsafe bool TrySend(HttpConnection connection, long now)
     {
         ReadOnlySpan<byte> reply = _reply.WrittenSpan[_replyStart..];
+        // Before the send, so a client holding the reply reads a figure that counts its request.
+        Volatile.Write(ref _loopAllocatedBytes, GC.GetAllocatedBytesForCurrentThread());
         nint sent;
         fixed (byte* bytes = reply)
         {
             sent = Libc.Send(connection.Fd, bytes, (nuint)reply.Length, Libc.MSG_DONTWAIT | Libc.MSG_NOSIGNAL);
         }
 
-        Volatile.Write(ref _loopAllocatedBytes, GC.GetAllocatedBytesForCurrentThread());
         if (sent == reply.Length)
         {
             connection.LastActivityMs = now;

@@ -54,7 +54,7 @@ internal sealed partial class HttpServer : IDisposable
 
     public ServerOptions Limits => _limits;
 
-    /// <summary>What the loop thread had allocated when it last sent a reply (for the allocation tests).</summary>
+    /// <summary>What the loop thread had allocated when it sent the last reply (GC.GetAllocatedBytesForCurrentThread), for the allocation tests.</summary>
     internal long LoopAllocatedBytes => Volatile.Read(ref _loopAllocatedBytes);
 
     /// <summary>Binds and starts the loop; throws if the address or socket cannot be had.</summary>
