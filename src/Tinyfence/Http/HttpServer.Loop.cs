@@ -13,24 +13,17 @@ namespace Tinyfence.Http;
 /// </summary>
 internal sealed partial class HttpServer
 {
-    private const ulong ListenerToken = ulong.MaxValue;
-    private const ulong WakeToken = ulong.MaxValue - 1;
     private const int MaxEvents = 16;
 
     // The shared reply buffer's first size: /metrics and /status.json of a small rule set fit; it
     // grows to the largest reply and stays.
     private const int ReplyBytes = 16 * 1024;
 
-    // Out of descriptors and the like: the loop stops watching the listener this long rather than spin.
-    private const long AcceptPauseMs = 100;
-
     private readonly HttpConnection?[] _connections;
     private readonly HttpConnection[] _sweepScratch;
 
     private readonly ArrayBufferWriter<byte> _reply;
-    private int _listenerFd = -1;
     private uint _generation;
-    private long _acceptResumeMs;
 
     private unsafe void Run()
     {
@@ -42,18 +35,18 @@ internal sealed partial class HttpServer
         {
             while (true)
             {
-                long deadline = _acceptResumeMs != 0 ? Math.Min(nextSweepMs, _acceptResumeMs) : nextSweepMs;
-                int count = _epoll!.Wait(events, MaxEvents, (int)Math.Max(0, deadline - now));
+                long deadline = _listenerLoop!.Deadline(nextSweepMs);
+                int count = _listenerLoop.Epoll.Wait(events, MaxEvents, (int)Math.Max(0, deadline - now));
                 now = Environment.TickCount64;
                 for (int i = 0; i < count; i++)
                 {
                     ulong token = Epoll.TokenAt(events, i);
-                    if (token == WakeToken)
+                    if (token == ListenerLoop.WakeToken)
                     {
                         return;
                     }
 
-                    if (token == ListenerToken)
+                    if (token == ListenerLoop.ListenerToken)
                     {
                         AcceptSome(now);
                     }
@@ -69,11 +62,7 @@ internal sealed partial class HttpServer
                     nextSweepMs = now + sweepEveryMs;
                 }
 
-                if (_acceptResumeMs != 0 && now >= _acceptResumeMs)
-                {
-                    _acceptResumeMs = 0;
-                    _epoll.Modify(_listenerFd, Libc.EPOLLIN, ListenerToken);
-                }
+                _listenerLoop.ResumeAcceptsIfDue(now, listenerOpen: true);
             }
         }
 #pragma warning disable CA1031 // the loop's own failure (epoll): said once, and the endpoint ends
@@ -96,32 +85,12 @@ internal sealed partial class HttpServer
         }
     }
 
-    private unsafe void AcceptSome(long now)
+    private void AcceptSome(long now)
     {
-        while (true)
+        int fd;
+        while ((fd = _listenerLoop!.Accept(now)) >= 0)
         {
-            int fd = Libc.Accept4(_listenerFd, null, null, Libc.SOCK_NONBLOCK | Libc.SOCK_CLOEXEC);
-            if (fd >= 0)
-            {
-                Admit(fd, now);
-                continue;
-            }
-
-            int errno = Marshal.GetLastPInvokeError();
-            if (errno == Errno.EAGAIN)
-            {
-                return;
-            }
-
-            if (errno is Errno.EINTR or Libc.ECONNABORTED)
-            {
-                continue;
-            }
-
-            _log.Error($"http: accept failed: {Marshal.GetPInvokeErrorMessage(errno)}; pausing accepts for {AcceptPauseMs} ms");
-            _epoll!.Modify(_listenerFd, 0, ListenerToken);
-            _acceptResumeMs = now + AcceptPauseMs;
-            return;
+            Admit(fd, now);
         }
     }
 
@@ -146,7 +115,7 @@ internal sealed partial class HttpServer
         var connection = new HttpConnection(fd, slot, ++_generation, now);
         try
         {
-            _epoll!.Add(fd, Libc.EPOLLIN, TokenOf(connection));
+            _listenerLoop!.Epoll.Add(fd, Libc.EPOLLIN, TokenOf(connection));
         }
         catch (IOException e)
         {
@@ -287,7 +256,7 @@ internal sealed partial class HttpServer
         }
 
         connection.HoldReply(reply[(int)Math.Max(sent, 0)..]);
-        _epoll!.Modify(connection.Fd, Libc.EPOLLOUT, TokenOf(connection));
+        _listenerLoop!.Epoll.Modify(connection.Fd, Libc.EPOLLOUT, TokenOf(connection));
         return false;
     }
 
@@ -323,7 +292,7 @@ internal sealed partial class HttpServer
             return;
         }
 
-        _epoll!.Modify(connection.Fd, Libc.EPOLLIN, TokenOf(connection));
+        _listenerLoop!.Epoll.Modify(connection.Fd, Libc.EPOLLIN, TokenOf(connection));
         AnswerAll(connection, now);
     }
 

@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.Net.Sockets;
-using System.Runtime.InteropServices;
 using Tinyfence.Config;
 using Tinyfence.Interop;
 using Tinyfence.Logging;
@@ -29,8 +28,7 @@ internal sealed partial class HttpServer : IDisposable
     private readonly byte[] _busyReply = new byte[HttpResponse.MaxHeadBytes + 64];
     private readonly int _busyReplyBytes;
     private Socket? _listener;
-    private Epoll? _epoll;
-    private int _wakeFd = -1;
+    private ListenerLoop? _listenerLoop;
     private Thread? _loop;
     private long _loopAllocatedBytes;
 
@@ -87,22 +85,12 @@ internal sealed partial class HttpServer : IDisposable
             listener.Listen(ListenBacklog);
             // The loop accepts until EAGAIN.
             listener.Blocking = false;
-            _epoll = new Epoll();
-            _wakeFd = Libc.EventFd(0, Libc.EFD_NONBLOCK | Libc.EFD_CLOEXEC);
-            if (_wakeFd < 0)
-            {
-                throw new IOException("cannot create the endpoint's wake-up eventfd: " + Marshal.GetLastPInvokeErrorMessage());
-            }
-
-            _listenerFd = (int)listener.Handle;
-            _epoll.Add(_listenerFd, Libc.EPOLLIN, ListenerToken);
-            _epoll.Add(_wakeFd, Libc.EPOLLIN, WakeToken);
+            _listenerLoop = new ListenerLoop((int)listener.Handle, "http", _log);
         }
         catch
         {
             // A Unix socket's file goes with the listener.
             listener.Dispose();
-            CloseLoopDescriptors();
             throw;
         }
 
@@ -119,20 +107,9 @@ internal sealed partial class HttpServer : IDisposable
             return;
         }
 
-        Libc.EventFdWrite(_wakeFd, 1);
+        _listenerLoop!.Wake();
         _loop.Join();
         _loop = null;
-        CloseLoopDescriptors();
-    }
-
-    private void CloseLoopDescriptors()
-    {
-        _epoll?.Dispose();
-        _epoll = null;
-        if (_wakeFd >= 0)
-        {
-            Libc.Close(_wakeFd);
-            _wakeFd = -1;
-        }
+        _listenerLoop.Dispose();
     }
 }
