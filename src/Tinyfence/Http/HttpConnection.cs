@@ -5,9 +5,9 @@ namespace Tinyfence.Http;
 
 /// <summary>
 /// One client of the HTTP endpoint's event loop: its descriptor, the request bytes read so far,
-/// and the rest of a reply the client could not take at once. Its request buffer comes from the
-/// shared pool at connect time and goes back at close; a held reply likewise only while it waits:
-/// a request allocates nothing.
+/// and the rest of a reply the client could not take at once (<see cref="HeldBytes"/>). Its request
+/// buffer comes from the shared pool at connect time and goes back at close: a request allocates
+/// nothing.
 /// </summary>
 internal sealed class HttpConnection : IIdleTracked
 {
@@ -15,9 +15,7 @@ internal sealed class HttpConnection : IIdleTracked
     public const int MaxRequestHeadBytes = 8192;
 
     private readonly byte[] _request = ArrayPool<byte>.Shared.Rent(MaxRequestHeadBytes);
-    private byte[]? _heldReply;
-    private int _heldReplyStart;
-    private int _heldReplyEnd;
+    private HeldBytes _heldReply;
 
     public HttpConnection(int fd, int slot, uint generation, long nowMs)
     {
@@ -46,9 +44,9 @@ internal sealed class HttpConnection : IIdleTracked
     public bool CloseAfterReply { get; set; }
 
     /// <summary>Holds a reply the client has not taken: the loop waits for it to read, and reads nothing from it.</summary>
-    public bool AwaitingWritable => _heldReply is not null;
+    public bool AwaitingWritable => !_heldReply.IsEmpty;
 
-    public ReadOnlySpan<byte> HeldReply => _heldReply.AsSpan(_heldReplyStart, _heldReplyEnd - _heldReplyStart);
+    public ReadOnlySpan<byte> HeldReply => _heldReply.Span;
 
     /// <summary>Drops the answered request of <paramref name="bytes"/> bytes; a pipelined next one moves to the front.</summary>
     public void Consume(int bytes)
@@ -58,36 +56,15 @@ internal sealed class HttpConnection : IIdleTracked
     }
 
     /// <summary>Keeps the part of a reply a send could not take.</summary>
-    public void HoldReply(ReadOnlySpan<byte> unsent)
-    {
-        _heldReply = ArrayPool<byte>.Shared.Rent(unsent.Length);
-        unsent.CopyTo(_heldReply);
-        _heldReplyStart = 0;
-        _heldReplyEnd = unsent.Length;
-    }
+    public void HoldReply(ReadOnlySpan<byte> unsent) => _heldReply.Hold(unsent);
 
     /// <summary>The client took <paramref name="bytes"/> of the held reply; true when none is left.</summary>
-    public bool ReplySent(int bytes)
-    {
-        _heldReplyStart += bytes;
-        if (_heldReplyStart < _heldReplyEnd)
-        {
-            return false;
-        }
-
-        ArrayPool<byte>.Shared.Return(_heldReply!);
-        _heldReply = null;
-        return true;
-    }
+    public bool ReplySent(int bytes) => _heldReply.Consume(bytes);
 
     /// <summary>Gives back the buffers; the loop closes the descriptor.</summary>
     public void Release()
     {
         ArrayPool<byte>.Shared.Return(_request);
-        if (_heldReply is not null)
-        {
-            ArrayPool<byte>.Shared.Return(_heldReply);
-            _heldReply = null;
-        }
+        _heldReply.Release();
     }
 }

@@ -221,17 +221,12 @@ internal sealed partial class HttpServer
     /// not take it all (the rest is held and the connection waits for room) or the connection is
     /// closed (the client is gone, or the reply said it closes).
     /// </summary>
-    private unsafe bool TrySend(HttpConnection connection, long now)
+    private bool TrySend(HttpConnection connection, long now)
     {
         ReadOnlySpan<byte> reply = _reply.WrittenSpan[_replyStart..];
         // Before the send, so a client holding the reply reads a figure that counts its request.
         Volatile.Write(ref _loopAllocatedBytes, GC.GetAllocatedBytesForCurrentThread());
-        nint sent;
-        fixed (byte* bytes = reply)
-        {
-            sent = Libc.Send(connection.Fd, bytes, (nuint)reply.Length, Libc.MSG_DONTWAIT | Libc.MSG_NOSIGNAL);
-        }
-
+        int sent = NonBlockingSend.Send(connection.Fd, reply);
         if (sent == reply.Length)
         {
             connection.LastActivityMs = now;
@@ -244,7 +239,7 @@ internal sealed partial class HttpServer
             return true;
         }
 
-        if (sent < 0 && Marshal.GetLastPInvokeError() is not (Errno.EAGAIN or Errno.EINTR))
+        if (sent < 0)
         {
             Close(connection);
             return false;
@@ -255,33 +250,28 @@ internal sealed partial class HttpServer
             connection.LastActivityMs = now;
         }
 
-        connection.HoldReply(reply[(int)Math.Max(sent, 0)..]);
+        connection.HoldReply(reply[sent..]);
         _listenerLoop!.Epoll.Modify(connection.Fd, Libc.EPOLLOUT, TokenOf(connection));
         return false;
     }
 
     /// <summary>The client has room (or is gone): send what it holds; once all is taken, answer the requests that came meanwhile and read again.</summary>
-    private unsafe void SendHeld(HttpConnection connection, long now)
+    private void SendHeld(HttpConnection connection, long now)
     {
-        ReadOnlySpan<byte> held = connection.HeldReply;
-        nint sent;
-        fixed (byte* bytes = held)
-        {
-            sent = Libc.Send(connection.Fd, bytes, (nuint)held.Length, Libc.MSG_DONTWAIT | Libc.MSG_NOSIGNAL);
-        }
-
+        int sent = NonBlockingSend.Send(connection.Fd, connection.HeldReply);
         if (sent < 0)
         {
-            if (Marshal.GetLastPInvokeError() is not (Errno.EAGAIN or Errno.EINTR))
-            {
-                Close(connection);
-            }
+            Close(connection);
+            return;
+        }
 
+        if (sent == 0)
+        {
             return;
         }
 
         connection.LastActivityMs = now;
-        if (!connection.ReplySent((int)sent))
+        if (!connection.ReplySent(sent))
         {
             return;
         }

@@ -296,7 +296,7 @@ public sealed partial class UnixSocketServer
     /// Sends the output buffer. False when the client could not take it all (the rest is held and
     /// the connection waits for room) or is gone (the connection is closed).
     /// </summary>
-    private unsafe bool TrySend(Connection connection, long now)
+    private bool TrySend(Connection connection, long now)
     {
         ReadOnlySpan<byte> replies = _output.WrittenSpan;
         if (replies.Length > _peakBufferedReplyBytes)
@@ -304,19 +304,14 @@ public sealed partial class UnixSocketServer
             Volatile.Write(ref _peakBufferedReplyBytes, replies.Length);
         }
 
-        nint sent;
-        fixed (byte* bytes = replies)
-        {
-            sent = Libc.Send(connection.Fd, bytes, (nuint)replies.Length, Libc.MSG_DONTWAIT | Libc.MSG_NOSIGNAL);
-        }
-
+        int sent = NonBlockingSend.Send(connection.Fd, replies);
         if (sent == replies.Length)
         {
             _output.ResetWrittenCount();
             return true;
         }
 
-        if (sent < 0 && Marshal.GetLastPInvokeError() is not (Errno.EAGAIN or Errno.EINTR))
+        if (sent < 0)
         {
             _output.ResetWrittenCount();
             Close(connection);
@@ -328,34 +323,29 @@ public sealed partial class UnixSocketServer
             connection.LastActivityMs = now;
         }
 
-        connection.HoldOutput(replies[(int)Math.Max(sent, 0)..]);
+        connection.HoldOutput(replies[sent..]);
         _output.ResetWrittenCount();
         _loop!.Epoll.Modify(connection.Fd, Libc.EPOLLOUT, TokenOf(connection));
         return false;
     }
 
     /// <summary>The client has room (or is gone): send what it holds; once all is taken, handle the requests held back and read again.</summary>
-    private unsafe void SendHeld(Connection connection, long now)
+    private void SendHeld(Connection connection, long now)
     {
-        ReadOnlySpan<byte> held = connection.HeldOutput;
-        nint sent;
-        fixed (byte* bytes = held)
-        {
-            sent = Libc.Send(connection.Fd, bytes, (nuint)held.Length, Libc.MSG_DONTWAIT | Libc.MSG_NOSIGNAL);
-        }
-
+        int sent = NonBlockingSend.Send(connection.Fd, connection.HeldOutput);
         if (sent < 0)
         {
-            if (Marshal.GetLastPInvokeError() is not (Errno.EAGAIN or Errno.EINTR))
-            {
-                Close(connection);
-            }
+            Close(connection);
+            return;
+        }
 
+        if (sent == 0)
+        {
             return;
         }
 
         connection.LastActivityMs = now;
-        if (!connection.OutputSent((int)sent))
+        if (!connection.OutputSent(sent))
         {
             return;
         }
