@@ -52,5 +52,8 @@ internal struct HeldBytes
             ArrayPool<byte>.Shared.Return(_array);
             _array = null;
         }
+
+        _start = 0;
+        _end = 0;
     }
 }
