@@ -1,159 +1,70 @@
 using System.Buffers;
-using System.Net.Sockets;
 using Tinyfence.Server;
-using Tinyfence.Status;
 
 namespace Tinyfence.Http;
 
 /// <summary>
-/// One client of the HTTP endpoint: reads a request head into a fixed buffer, answers it with a
-/// Content-Length reply, and keeps the connection for the next request unless the client or an
-/// error closes it. Its buffers are made at connect time and reused, and the receive and send
-/// calls complete through the socket's cached awaitables: a request allocates nothing (the status
-/// page aside, which builds its text).
+/// One client of the HTTP endpoint's event loop: its descriptor, the request bytes read so far,
+/// and the rest of a reply the client could not take at once (<see cref="HeldBytes"/>). Its request
+/// buffer comes from the shared pool at connect time and goes back at close: a request allocates
+/// nothing.
 /// </summary>
 internal sealed class HttpConnection : IIdleTracked
 {
     /// <summary>The largest request head (request line and headers); a longer one gets 431.</summary>
     public const int MaxRequestHeadBytes = 8192;
 
-    private readonly Socket _socket;
-    private readonly StatusBoard _status;
-    private readonly byte[] _request = new byte[MaxRequestHeadBytes];
-    private readonly byte[] _head = new byte[HttpResponse.MaxHeadBytes];
-    private readonly ArrayBufferWriter<byte> _body = new(16 * 1024);
-    private long _lastActivityMs = Environment.TickCount64;
-    private int _closed;
+    private readonly byte[] _request = ArrayPool<byte>.Shared.Rent(MaxRequestHeadBytes);
+    private HeldBytes _heldReply;
 
-    public HttpConnection(Socket socket, StatusBoard status, int slot)
+    public HttpConnection(int fd, int slot, uint generation, long nowMs)
     {
-        _socket = socket;
-        _status = status;
+        Fd = fd;
         Slot = slot;
+        Generation = generation;
+        LastActivityMs = nowMs;
     }
+
+    public int Fd { get; }
 
     public int Slot { get; }
 
+    /// <summary>Told apart from an earlier connection in the same slot by the loop's event token.</summary>
+    public uint Generation { get; }
+
     /// <summary>When the client last sent something or took a reply (Environment.TickCount64).</summary>
-    public long LastActivityMs => Volatile.Read(ref _lastActivityMs);
+    public long LastActivityMs { get; set; }
 
-    /// <summary>Answers requests until the client closes, asks to, or errs; then closes the socket.</summary>
-    public async Task RunAsync()
+    /// <summary>The request bytes read and not answered yet, from index 0; <see cref="Filled"/> of them.</summary>
+    public Span<byte> Request => _request.AsSpan(0, MaxRequestHeadBytes);
+
+    public int Filled { get; set; }
+
+    /// <summary>The reply asked to close the connection once it is sent.</summary>
+    public bool CloseAfterReply { get; set; }
+
+    /// <summary>Holds a reply the client has not taken: the loop waits for it to read, and reads nothing from it.</summary>
+    public bool AwaitingWritable => !_heldReply.IsEmpty;
+
+    public ReadOnlySpan<byte> HeldReply => _heldReply.Span;
+
+    /// <summary>Drops the answered request of <paramref name="bytes"/> bytes; a pipelined next one moves to the front.</summary>
+    public void Consume(int bytes)
     {
-        int filled = 0;
-        try
-        {
-            while (true)
-            {
-                int end;
-                int headBytes = 0;
-                bool close = true;
-                while ((end = _request.AsSpan(0, filled).IndexOf("\r\n\r\n"u8)) < 0)
-                {
-                    if (filled == _request.Length)
-                    {
-                        headBytes = Error(431, close);
-                        break;
-                    }
-
-                    int received = await _socket.ReceiveAsync(_request.AsMemory(filled), SocketFlags.None).ConfigureAwait(false);
-                    if (received == 0)
-                    {
-                        return;
-                    }
-
-                    filled += received;
-                    Touch();
-                }
-
-                if (end >= 0)
-                {
-                    headBytes = Answer(_request.AsSpan(0, end), out close);
-                }
-
-                await _socket.SendAsync(_head.AsMemory(0, headBytes), SocketFlags.None).ConfigureAwait(false);
-                await _socket.SendAsync(_body.WrittenMemory, SocketFlags.None).ConfigureAwait(false);
-                Touch();
-                if (close)
-                {
-                    return;
-                }
-
-                // A pipelined next request may have come with this one.
-                int used = end + 4;
-                _request.AsSpan(used, filled - used).CopyTo(_request);
-                filled -= used;
-            }
-        }
-        catch (Exception e) when (e is SocketException or ObjectDisposedException)
-        {
-            // The client went away, or the idle sweep or a stop closed the socket.
-        }
-        finally
-        {
-            Close();
-        }
+        _request.AsSpan(bytes, Filled - bytes).CopyTo(_request);
+        Filled -= bytes;
     }
 
-    /// <summary>Closes the socket now (idle, stop); the loop ends on its next call. Any thread.</summary>
-    public void Close()
+    /// <summary>Keeps the part of a reply a send could not take.</summary>
+    public void HoldReply(ReadOnlySpan<byte> unsent) => _heldReply.Hold(unsent);
+
+    /// <summary>The client took <paramref name="bytes"/> of the held reply; true when none is left.</summary>
+    public bool ReplySent(int bytes) => _heldReply.Consume(bytes);
+
+    /// <summary>Gives back the buffers; the loop closes the descriptor.</summary>
+    public void Release()
     {
-        if (Interlocked.Exchange(ref _closed, 1) == 0)
-        {
-            try
-            {
-                _socket.Shutdown(SocketShutdown.Both);
-            }
-            catch (SocketException)
-            {
-            }
-
-            _socket.Dispose();
-        }
+        ArrayPool<byte>.Shared.Return(_request);
+        _heldReply.Release();
     }
-
-    /// <summary>Writes the reply to the request head into the head and body buffers; returns the head's length.</summary>
-    private int Answer(ReadOnlySpan<byte> request, out bool close)
-    {
-        HttpRequestHead head = HttpRequestHead.Parse(request);
-        close = head.Close;
-        if (head.Status != 200)
-        {
-            return Error(head.Status, close);
-        }
-
-        _body.ResetWrittenCount();
-        ReadOnlySpan<byte> path = head.Path;
-        ReadOnlySpan<byte> type;
-        if (path.SequenceEqual("/metrics"u8))
-        {
-            _status.WriteMetrics(_body);
-            type = HttpResponse.Metrics;
-        }
-        else if (path.SequenceEqual("/status.json"u8))
-        {
-            _status.WriteJson(_body);
-            type = HttpResponse.Json;
-        }
-        else if (path.SequenceEqual("/"u8))
-        {
-            StatusPage.Write(_status, _body);
-            type = HttpResponse.Html;
-        }
-        else
-        {
-            return Error(404, close);
-        }
-
-        return HttpResponse.WriteHead(_head, 200, type, _body.WrittenCount, close);
-    }
-
-    private int Error(int status, bool close)
-    {
-        _body.ResetWrittenCount();
-        _body.Write(HttpResponse.ErrorBody(status));
-        return HttpResponse.WriteHead(_head, status, HttpResponse.Text, _body.WrittenCount, close);
-    }
-
-    private void Touch() => Volatile.Write(ref _lastActivityMs, Environment.TickCount64);
 }

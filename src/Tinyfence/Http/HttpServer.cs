@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Net.Sockets;
 using Tinyfence.Config;
 using Tinyfence.Interop;
@@ -10,23 +11,26 @@ namespace Tinyfence.Http;
 /// <summary>
 /// The read-only HTTP endpoint: <c>/</c> (the status page), <c>/status.json</c> and <c>/metrics</c>
 /// on a TCP address or a Unix socket. It keeps the line server's limits: the server section's
-/// client count and idle timeout, and on a Unix socket its file mode, group and peer rules.
+/// client count and idle timeout, and on a Unix socket its file mode, group and peer rules. One
+/// thread owns the listener and every connection (an epoll loop on the line server's pieces,
+/// <c>HttpServer.Loop.cs</c>): no thread pool, and a request allocates nothing
+/// (the status page aside, which builds its text).
 /// </summary>
-internal sealed class HttpServer : IDisposable
+internal sealed partial class HttpServer : IDisposable
 {
+    private const int ListenBacklog = 128;
+
     private readonly HttpEndpoint _endpoint;
     private readonly ServerOptions _limits;
     private readonly StatusBoard _status;
     private readonly Logger _log;
     private readonly uint _ownUid = Libc.GetEffectiveUid();
-    private readonly Lock _lock = new();
-    private readonly HttpConnection?[] _connections;
-    private readonly HttpConnection[] _sweepScratch;
     private readonly byte[] _busyReply = new byte[HttpResponse.MaxHeadBytes + 64];
     private readonly int _busyReplyBytes;
     private Socket? _listener;
-    private Timer? _sweepTimer;
-    private volatile bool _stopping;
+    private ListenerLoop? _listenerLoop;
+    private Thread? _loop;
+    private long _loopAllocatedBytes;
 
     /// <param name="limits">The server section's client count, idle timeout, and for a Unix socket its mode, group and peers (its SocketPath is not used).</param>
     public HttpServer(HttpEndpoint endpoint, ServerOptions limits, StatusBoard status, Logger log)
@@ -37,6 +41,7 @@ internal sealed class HttpServer : IDisposable
         _log = log;
         _connections = new HttpConnection?[limits.MaxClients];
         _sweepScratch = new HttpConnection[limits.MaxClients];
+        _reply = new ArrayBufferWriter<byte>(ReplyBytes);
         ReadOnlySpan<byte> body = HttpResponse.ErrorBody(503);
         int head = HttpResponse.WriteHead(_busyReply, 503, HttpResponse.Text, body.Length, close: true);
         body.CopyTo(_busyReply.AsSpan(head));
@@ -47,7 +52,10 @@ internal sealed class HttpServer : IDisposable
 
     public ServerOptions Limits => _limits;
 
-    /// <summary>Binds and starts accepting; throws if the address or socket cannot be had.</summary>
+    /// <summary>What the loop thread had allocated when it sent the last reply (GC.GetAllocatedBytesForCurrentThread), for the allocation tests.</summary>
+    internal long LoopAllocatedBytes => Volatile.Read(ref _loopAllocatedBytes);
+
+    /// <summary>Binds and starts the loop; throws if the address or socket cannot be had.</summary>
     public void Start()
     {
         Socket listener;
@@ -55,131 +63,53 @@ internal sealed class HttpServer : IDisposable
         {
             SocketFile.ClearStale(path);
             listener = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
-            try
-            {
-                listener.Bind(new UnixDomainSocketEndPoint(path));
-                SocketFile.Secure(path, _limits.Mode, _limits.Group);
-            }
-            catch
-            {
-                listener.Dispose();
-                throw;
-            }
         }
         else
         {
             listener = new Socket(_endpoint.Address!.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
-            try
+        }
+
+        try
+        {
+            if (_endpoint.SocketPath is { } socketPath)
+            {
+                listener.Bind(new UnixDomainSocketEndPoint(socketPath));
+                SocketFile.Secure(socketPath, _limits.Mode, _limits.Group);
+            }
+            else
             {
                 listener.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
-                listener.Bind(_endpoint.Address);
+                listener.Bind(_endpoint.Address!);
             }
-            catch
-            {
-                listener.Dispose();
-                throw;
-            }
+
+            listener.Listen(ListenBacklog);
+            // The loop accepts until EAGAIN.
+            listener.Blocking = false;
+            _listenerLoop = new ListenerLoop((int)listener.Handle, "http", _log);
+        }
+        catch
+        {
+            // A Unix socket's file goes with the listener.
+            listener.Dispose();
+            throw;
         }
 
-        listener.Listen(128);
         _listener = listener;
-        TimeSpan sweep = TimeSpan.FromMilliseconds(Math.Clamp(_limits.IdleTimeout.TotalMilliseconds / 4, 10, 1000));
-        _sweepTimer = new Timer(static state => ((HttpServer)state!).SweepIdle(), this, sweep, sweep);
-        _ = AcceptLoopAsync(listener);
+        _loop = new Thread(Run) { IsBackground = true, Name = "tinyfence http" };
+        _loop.Start();
     }
 
-    /// <summary>Stops accepting (a Unix socket's file goes with the listener) and closes every connection.</summary>
+    /// <summary>Wakes the loop, which closes the listener (a Unix socket's file with it) and every connection; returns once it has.</summary>
     public void Dispose()
     {
-        _stopping = true;
-        _listener?.Dispose();
-        _sweepTimer?.Dispose();
-        lock (_lock)
+        if (_loop is null)
         {
-            foreach (HttpConnection? connection in _connections)
-            {
-                connection?.Close();
-            }
-        }
-    }
-
-    private async Task AcceptLoopAsync(Socket listener)
-    {
-        while (!_stopping)
-        {
-            Socket client;
-            try
-            {
-                client = await listener.AcceptAsync().ConfigureAwait(false);
-            }
-            catch (Exception e) when (_stopping && e is ObjectDisposedException or SocketException)
-            {
-                return;
-            }
-            catch (SocketException e)
-            {
-                _log.Error("http: accept failed: " + e.Message);
-                await Task.Delay(100).ConfigureAwait(false);
-                continue;
-            }
-
-            Admit(client);
-        }
-    }
-
-    private void Admit(Socket client)
-    {
-        if (_endpoint.SocketPath is not null
-            && (!PeerCredentials.TryRead(client, out PeerCredentials peer) || !_limits.Allows(peer, _ownUid)))
-        {
-            // The same answer the line protocol gives a stranger: nothing but a closed connection.
-            client.Dispose();
             return;
         }
 
-        if (_endpoint.Address is not null)
-        {
-            // A reply is two sends (head, body): without this the body waits for the ACK of the head.
-            client.NoDelay = true;
-        }
-
-        HttpConnection? connection = null;
-        lock (_lock)
-        {
-            int slot = Array.IndexOf(_connections, null);
-            if (slot >= 0 && !_stopping)
-            {
-                connection = new HttpConnection(client, _status, slot);
-                _connections[slot] = connection;
-            }
-        }
-
-        if (connection is null)
-        {
-            UnixSocketServer.Refuse(client, _busyReply.AsSpan(0, _busyReplyBytes));
-            return;
-        }
-
-        _ = RunAsync(connection);
-    }
-
-    private async Task RunAsync(HttpConnection connection)
-    {
-        await connection.RunAsync().ConfigureAwait(false);
-        lock (_lock)
-        {
-            _connections[connection.Slot] = null;
-        }
-    }
-
-    /// <summary>Closes connections that made no progress for the idle timeout. Allocates nothing.</summary>
-    private void SweepIdle()
-    {
-        int count = IdleSweep.Collect(_connections, _sweepScratch, _lock, _limits.IdleTimeout);
-        for (int i = 0; i < count; i++)
-        {
-            _sweepScratch[i].Close();
-            _sweepScratch[i] = null!;
-        }
+        _listenerLoop!.Wake();
+        _loop.Join();
+        _loop = null;
+        _listenerLoop.Dispose();
     }
 }

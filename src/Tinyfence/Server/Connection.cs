@@ -1,4 +1,3 @@
-using System.Buffers;
 using Tinyfence.Protocol;
 
 namespace Tinyfence.Server;
@@ -7,18 +6,15 @@ namespace Tinyfence.Server;
 /// One client of the event loop: its descriptor, its framer and session state, and what the loop
 /// could not finish in one go. A connection owns no buffer while it keeps up: requests are read
 /// into the loop's shared input buffer and replies written into its shared output buffer. Only
-/// what is left over is held here, in arrays from the shared pool that go back as soon as they
-/// are empty: the start of a line that has not ended yet, and, while the client does not read,
-/// the replies it has not taken and the requests read but not yet handled (at most one input
-/// buffer: the loop stops reading a client that does not take its replies).
+/// what is left over is held here (<see cref="HeldBytes"/>): the start of a line that has not
+/// ended yet, and, while the client does not read, the replies it has not taken and the requests
+/// read but not yet handled (at most one input buffer: the loop stops reading a client that does
+/// not take its replies).
 /// </summary>
 internal sealed class Connection(int fd, int slot, uint generation, int maxLineBytes, long nowMs) : IIdleTracked
 {
-    private byte[]? _heldInput;
-    private int _heldInputBytes;
-    private byte[]? _heldOutput;
-    private int _heldOutputStart;
-    private int _heldOutputEnd;
+    private HeldBytes _heldInput;
+    private HeldBytes _heldOutput;
 
     public int Fd { get; } = fd;
 
@@ -35,75 +31,32 @@ internal sealed class Connection(int fd, int slot, uint generation, int maxLineB
     public long LastActivityMs { get; set; } = nowMs;
 
     /// <summary>Holds replies the client has not taken: the loop waits for it to read, and reads nothing from it.</summary>
-    public bool AwaitingWritable => _heldOutput is not null;
+    public bool AwaitingWritable => !_heldOutput.IsEmpty;
 
-    public ReadOnlySpan<byte> HeldOutput => _heldOutput.AsSpan(_heldOutputStart, _heldOutputEnd - _heldOutputStart);
+    public ReadOnlySpan<byte> HeldOutput => _heldOutput.Span;
 
     /// <summary>Keeps the replies a send could not take.</summary>
-    public void HoldOutput(ReadOnlySpan<byte> unsent)
-    {
-        _heldOutput = ArrayPool<byte>.Shared.Rent(unsent.Length);
-        unsent.CopyTo(_heldOutput);
-        _heldOutputStart = 0;
-        _heldOutputEnd = unsent.Length;
-    }
+    public void HoldOutput(ReadOnlySpan<byte> unsent) => _heldOutput.Hold(unsent);
 
     /// <summary>The client took <paramref name="bytes"/> of the held replies; true when none are left.</summary>
-    public bool OutputSent(int bytes)
-    {
-        _heldOutputStart += bytes;
-        if (_heldOutputStart < _heldOutputEnd)
-        {
-            return false;
-        }
-
-        ArrayPool<byte>.Shared.Return(_heldOutput!);
-        _heldOutput = null;
-        return true;
-    }
+    public bool OutputSent(int bytes) => _heldOutput.Consume(bytes);
 
     /// <summary>Keeps input not handled yet: a line not ended, or requests held back while replies wait.</summary>
-    public void HoldInput(ReadOnlySpan<byte> unhandled)
-    {
-        if (unhandled.IsEmpty)
-        {
-            return;
-        }
-
-        _heldInput = ArrayPool<byte>.Shared.Rent(unhandled.Length);
-        unhandled.CopyTo(_heldInput);
-        _heldInputBytes = unhandled.Length;
-    }
+    public void HoldInput(ReadOnlySpan<byte> unhandled) => _heldInput.Hold(unhandled);
 
     /// <summary>Moves the held input to the start of <paramref name="input"/> and gives its array back; returns its length.</summary>
     public int TakeHeldInput(Span<byte> input)
     {
-        if (_heldInput is null)
-        {
-            return 0;
-        }
-
-        int bytes = _heldInputBytes;
-        _heldInput.AsSpan(0, bytes).CopyTo(input);
-        ArrayPool<byte>.Shared.Return(_heldInput);
-        _heldInput = null;
-        _heldInputBytes = 0;
-        return bytes;
+        ReadOnlySpan<byte> held = _heldInput.Span;
+        held.CopyTo(input);
+        _heldInput.Release();
+        return held.Length;
     }
 
     /// <summary>Gives back what the connection holds; the loop closes the descriptor.</summary>
     public void Release()
     {
-        if (_heldInput is not null)
-        {
-            ArrayPool<byte>.Shared.Return(_heldInput);
-            _heldInput = null;
-        }
-
-        if (_heldOutput is not null)
-        {
-            ArrayPool<byte>.Shared.Return(_heldOutput);
-            _heldOutput = null;
-        }
+        _heldInput.Release();
+        _heldOutput.Release();
     }
 }

@@ -1,5 +1,4 @@
 using System.Buffers.Binary;
-using System.Net.Sockets;
 using Tinyfence.Interop;
 
 namespace Tinyfence.Server;
@@ -7,9 +6,6 @@ namespace Tinyfence.Server;
 /// <summary>Who is at the other end of a Unix socket, as the kernel recorded it at connect time.</summary>
 public readonly record struct PeerCredentials(int Pid, uint Uid, uint Gid)
 {
-    public static bool TryRead(Socket socket, out PeerCredentials credentials) =>
-        TryRead((int)socket.Handle, out credentials);
-
     internal static unsafe bool TryRead(int fd, out PeerCredentials credentials)
     {
         byte* ucred = stackalloc byte[Libc.UcredBytes];

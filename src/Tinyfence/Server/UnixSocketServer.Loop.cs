@@ -16,9 +16,6 @@ namespace Tinyfence.Server;
 /// </summary>
 public sealed partial class UnixSocketServer
 {
-    private const ulong ListenerToken = ulong.MaxValue;
-    private const ulong WakeToken = ulong.MaxValue - 1;
-
     // One recv takes this much, as redis reads: some 700 pipelined HIT requests.
     private const int InputBytes = 16 * 1024;
 
@@ -28,23 +25,15 @@ public sealed partial class UnixSocketServer
 
     private const int MaxEvents = 64;
 
-    // Out of descriptors (EMFILE) and the like: the pending connection keeps the listener readable,
-    // so the loop stops watching it this long rather than spin on the error.
-    private const long AcceptPauseMs = 100;
-
     // Accepts per turn of the loop, so a burst of connections does not hold up the requests.
     private const int AcceptsPerTurn = 16;
 
     private readonly Connection?[] _connections;
     private readonly Connection[] _sweepScratch;
 
-    // IdleSweep gathers under a lock, for the HTTP endpoint's threads; here only the loop takes it.
-    private readonly Lock _sweepLock = new();
     private readonly byte[] _input;
     private readonly ArrayBufferWriter<byte> _output;
-    private int _listenerFd = -1;
     private uint _generation;
-    private long _acceptResumeMs;
     private bool _closingDown;
     private long _graceEndMs;
 
@@ -58,16 +47,16 @@ public sealed partial class UnixSocketServer
         {
             while (!_closingDown || (_clientCount > 0 && now < _graceEndMs))
             {
-                int count = _epoll!.Wait(events, MaxEvents, TimeoutMs(now, nextSweepMs));
+                int count = _loop!.Epoll.Wait(events, MaxEvents, TimeoutMs(now, nextSweepMs));
                 now = Environment.TickCount64;
                 for (int i = 0; i < count; i++)
                 {
                     ulong token = Epoll.TokenAt(events, i);
-                    if (token == ListenerToken)
+                    if (token == ListenerLoop.ListenerToken)
                     {
                         AcceptSome(now);
                     }
-                    else if (token == WakeToken)
+                    else if (token == ListenerLoop.WakeToken)
                     {
                         BeginStop(now);
                     }
@@ -83,11 +72,7 @@ public sealed partial class UnixSocketServer
                     nextSweepMs = now + sweepEveryMs;
                 }
 
-                if (_acceptResumeMs != 0 && now >= _acceptResumeMs && !_closingDown)
-                {
-                    _acceptResumeMs = 0;
-                    _epoll.Modify(_listenerFd, Libc.EPOLLIN, ListenerToken);
-                }
+                _loop.ResumeAcceptsIfDue(now, listenerOpen: !_closingDown);
             }
         }
 #pragma warning disable CA1031 // the loop's own failure (epoll): said once, and the server ends
@@ -107,19 +92,14 @@ public sealed partial class UnixSocketServer
             }
 
             _listener!.Dispose();
-            CloseLoopDescriptors();
+            _loop!.Dispose();
             _stopped.TrySetResult();
         }
     }
 
     private int TimeoutMs(long now, long nextSweepMs)
     {
-        long deadline = nextSweepMs;
-        if (_acceptResumeMs != 0)
-        {
-            deadline = Math.Min(deadline, _acceptResumeMs);
-        }
-
+        long deadline = _loop!.Deadline(nextSweepMs);
         if (_closingDown)
         {
             deadline = Math.Min(deadline, _graceEndMs);
@@ -128,7 +108,7 @@ public sealed partial class UnixSocketServer
         return (int)Math.Max(0, deadline - now);
     }
 
-    private unsafe void AcceptSome(long now)
+    private void AcceptSome(long now)
     {
         if (_closingDown)
         {
@@ -137,29 +117,13 @@ public sealed partial class UnixSocketServer
 
         for (int i = 0; i < AcceptsPerTurn; i++)
         {
-            int fd = Libc.Accept4(_listenerFd, null, null, Libc.SOCK_NONBLOCK | Libc.SOCK_CLOEXEC);
-            if (fd >= 0)
-            {
-                Admit(fd, now);
-                continue;
-            }
-
-            int errno = Marshal.GetLastPInvokeError();
-            if (errno == Errno.EAGAIN)
+            int fd = _loop!.Accept(now);
+            if (fd < 0)
             {
                 return;
             }
 
-            if (errno is Errno.EINTR or Libc.ECONNABORTED)
-            {
-                continue;
-            }
-
-            _log.Error($"server: accept failed: {Marshal.GetPInvokeErrorMessage(errno)}; pausing accepts for {AcceptPauseMs} ms"
-                + (errno is Errno.EMFILE or Libc.ENFILE ? " (raise the open-file limit: LimitNOFILE= in the systemd unit, ulimit -n)" : ""));
-            _epoll!.Modify(_listenerFd, 0, ListenerToken);
-            _acceptResumeMs = now + AcceptPauseMs;
-            return;
+            Admit(fd, now);
         }
     }
 
@@ -195,7 +159,7 @@ public sealed partial class UnixSocketServer
         var connection = new Connection(fd, slot, ++_generation, _options.MaxLineBytes, now);
         try
         {
-            _epoll!.Add(fd, Libc.EPOLLIN, TokenOf(connection));
+            _loop!.Epoll.Add(fd, Libc.EPOLLIN, TokenOf(connection));
         }
         catch (IOException e)
         {
@@ -332,7 +296,7 @@ public sealed partial class UnixSocketServer
     /// Sends the output buffer. False when the client could not take it all (the rest is held and
     /// the connection waits for room) or is gone (the connection is closed).
     /// </summary>
-    private unsafe bool TrySend(Connection connection, long now)
+    private bool TrySend(Connection connection, long now)
     {
         ReadOnlySpan<byte> replies = _output.WrittenSpan;
         if (replies.Length > _peakBufferedReplyBytes)
@@ -340,19 +304,14 @@ public sealed partial class UnixSocketServer
             Volatile.Write(ref _peakBufferedReplyBytes, replies.Length);
         }
 
-        nint sent;
-        fixed (byte* bytes = replies)
-        {
-            sent = Libc.Send(connection.Fd, bytes, (nuint)replies.Length, Libc.MSG_DONTWAIT | Libc.MSG_NOSIGNAL);
-        }
-
+        int sent = NonBlockingSend.Send(connection.Fd, replies);
         if (sent == replies.Length)
         {
             _output.ResetWrittenCount();
             return true;
         }
 
-        if (sent < 0 && Marshal.GetLastPInvokeError() is not (Errno.EAGAIN or Errno.EINTR))
+        if (sent < 0)
         {
             _output.ResetWrittenCount();
             Close(connection);
@@ -364,49 +323,40 @@ public sealed partial class UnixSocketServer
             connection.LastActivityMs = now;
         }
 
-        connection.HoldOutput(replies[(int)Math.Max(sent, 0)..]);
+        connection.HoldOutput(replies[sent..]);
         _output.ResetWrittenCount();
-        _epoll!.Modify(connection.Fd, Libc.EPOLLOUT, TokenOf(connection));
+        _loop!.Epoll.Modify(connection.Fd, Libc.EPOLLOUT, TokenOf(connection));
         return false;
     }
 
     /// <summary>The client has room (or is gone): send what it holds; once all is taken, handle the requests held back and read again.</summary>
-    private unsafe void SendHeld(Connection connection, long now)
+    private void SendHeld(Connection connection, long now)
     {
-        ReadOnlySpan<byte> held = connection.HeldOutput;
-        nint sent;
-        fixed (byte* bytes = held)
-        {
-            sent = Libc.Send(connection.Fd, bytes, (nuint)held.Length, Libc.MSG_DONTWAIT | Libc.MSG_NOSIGNAL);
-        }
-
+        int sent = NonBlockingSend.Send(connection.Fd, connection.HeldOutput);
         if (sent < 0)
         {
-            if (Marshal.GetLastPInvokeError() is not (Errno.EAGAIN or Errno.EINTR))
-            {
-                Close(connection);
-            }
+            Close(connection);
+            return;
+        }
 
+        if (sent == 0)
+        {
             return;
         }
 
         connection.LastActivityMs = now;
-        if (!connection.OutputSent((int)sent))
+        if (!connection.OutputSent(sent))
         {
             return;
         }
 
-        _epoll!.Modify(connection.Fd, Libc.EPOLLIN, TokenOf(connection));
+        _loop!.Epoll.Modify(connection.Fd, Libc.EPOLLIN, TokenOf(connection));
         Handle(connection, connection.TakeHeldInput(_input), now);
     }
 
     private void BeginStop(long now)
     {
-        unsafe
-        {
-            ulong ignored;
-            Libc.EventFdRead(_wakeFd, &ignored);
-        }
+        _loop!.ClearWake();
 
         if (_closingDown)
         {
@@ -429,7 +379,7 @@ public sealed partial class UnixSocketServer
 
     private void CloseIdle()
     {
-        int count = IdleSweep.Collect(_connections, _sweepScratch, _sweepLock, _options.IdleTimeout);
+        int count = IdleSweep.Collect(_connections, _sweepScratch, _options.IdleTimeout);
         for (int i = 0; i < count; i++)
         {
             if (_log.IsEnabled(LogLevel.Debug))

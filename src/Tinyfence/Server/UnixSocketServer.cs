@@ -28,11 +28,7 @@ public sealed partial class UnixSocketServer : IDisposable, IAsyncDisposable
     private readonly uint _ownUid;
     private readonly TaskCompletionSource _stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private Socket? _listener;
-    private Epoll? _epoll;
-    // The eventfd that wakes the loop for a stop; the lock keeps a late StopAsync from writing to
-    // its number once the loop has closed it (after a failure of its own) and it may be reused.
-    private readonly Lock _wakeLock = new();
-    private int _wakeFd = -1;
+    private ListenerLoop? _loop;
     private int _stopState;
     private int _clientCount;
     private long _peakBufferedReplyBytes;
@@ -87,22 +83,12 @@ public sealed partial class UnixSocketServer : IDisposable, IAsyncDisposable
             listener.Listen(ListenBacklog);
             // The loop accepts until EAGAIN.
             listener.Blocking = false;
-            _epoll = new Epoll();
-            _wakeFd = Libc.EventFd(0, Libc.EFD_NONBLOCK | Libc.EFD_CLOEXEC);
-            if (_wakeFd < 0)
-            {
-                throw new IOException("cannot create the server's wake-up eventfd: " + Marshal.GetLastPInvokeErrorMessage());
-            }
-
-            _listenerFd = (int)listener.Handle;
-            _epoll.Add(_listenerFd, Libc.EPOLLIN, ListenerToken);
-            _epoll.Add(_wakeFd, Libc.EPOLLIN, WakeToken);
+            _loop = new ListenerLoop((int)listener.Handle, "server", _log);
         }
         catch
         {
             // Unlinks the path if the bind got that far.
             listener.Dispose();
-            CloseLoopDescriptors();
             throw;
         }
 
@@ -133,14 +119,7 @@ public sealed partial class UnixSocketServer : IDisposable, IAsyncDisposable
         // The path, not the listener: its descriptor is the loop's, and closing it here could race
         // with an accept4 on a number already reused. Disposing the listener unlinks again, harmlessly.
         File.Delete(_options.SocketPath);
-        lock (_wakeLock)
-        {
-            if (_wakeFd >= 0)
-            {
-                Libc.EventFdWrite(_wakeFd, 1);
-            }
-        }
-
+        _loop!.Wake();
         return Completion;
     }
 
@@ -169,19 +148,6 @@ public sealed partial class UnixSocketServer : IDisposable, IAsyncDisposable
         }
     }
 
-    /// <summary><see cref="Refuse(int, ReadOnlySpan{byte})"/> for a connection accepted by a <see cref="Socket"/>, which it closes.</summary>
-    internal static void Refuse(Socket client, ReadOnlySpan<byte> reply)
-    {
-        try
-        {
-            Refuse((int)client.Handle, reply);
-        }
-        finally
-        {
-            client.Dispose();
-        }
-    }
-
     private void LogRefusal(string reason, PeerCredentials peer)
     {
         long now = Environment.TickCount64;
@@ -197,20 +163,7 @@ public sealed partial class UnixSocketServer : IDisposable, IAsyncDisposable
         _refusalsNotLogged = 0;
     }
 
-    private void CloseLoopDescriptors()
-    {
-        _epoll?.Dispose();
-        lock (_wakeLock)
-        {
-            if (_wakeFd >= 0)
-            {
-                Libc.Close(_wakeFd);
-                _wakeFd = -1;
-            }
-        }
-    }
-
     // A quarter of the timeout keeps a close within 25 % of it late; a second is often enough for
-    // the 60 s default.
-    private static long SweepIntervalMs(TimeSpan idle) => (long)Math.Clamp(idle.TotalMilliseconds / 4, 10, 1000);
+    // the 60 s default. The HTTP endpoint's loop sweeps as often.
+    internal static long SweepIntervalMs(TimeSpan idle) => (long)Math.Clamp(idle.TotalMilliseconds / 4, 10, 1000);
 }

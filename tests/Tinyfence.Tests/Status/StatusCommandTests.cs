@@ -71,9 +71,12 @@ public sealed class StatusCommandTests : IDisposable
         _daemon.Ask("hit", "spam", "192.0.2.1", "3");
         running.WaitForLine(" fired");
 
-        ProcessResult metrics = ProcessResult.Run(TinyfenceProgram.Path, ["metrics", "--run-dir", _daemon.RunDir], Patience.Short);
+        // The board is refreshed after a turn: the turn that logged the firing may have come before the hit.
+        ProcessResult metrics = null!;
+        Patience.WaitUntil(
+            () => (metrics = ProcessResult.Run(TinyfenceProgram.Path, ["metrics", "--run-dir", _daemon.RunDir], Patience.Short)).Stdout.Contains("tinyfence_table_hits_total{table=\"spam\"} 1\n", StringComparison.Ordinal),
+            "the metrics to show the hit");
         Assert.True(metrics.ExitCode == 0, metrics.ToString());
-        Assert.Contains("tinyfence_table_hits_total{table=\"spam\"} 1\n", metrics.Stdout, StringComparison.Ordinal);
         Assert.Contains("tinyfence_reading_load{reading=\"la1\"} 0.08\n", metrics.Stdout, StringComparison.Ordinal);
         Assert.Contains("tinyfence_protocol_requests_total{verb=\"HIT\"} 1\n", metrics.Stdout, StringComparison.Ordinal);
         Assert.Contains("tinyfence_rule_state{rule=\"a \\\"quoted\\\" \\\\\\\\ name\",state=\"fired\"} 1\n", metrics.Stdout, StringComparison.Ordinal);

@@ -1,0 +1,310 @@
+using System.Buffers;
+using System.Runtime.InteropServices;
+using Tinyfence.Interop;
+using Tinyfence.Server;
+
+namespace Tinyfence.Http;
+
+/// <summary>
+/// The endpoint's event loop, shaped as the line server's: one epoll wait, accepts until EAGAIN,
+/// one recv per readable connection, each complete request head answered into the shared reply
+/// buffer and sent with one send. A reply the client cannot take whole is held by the connection,
+/// which the loop then watches for room instead of input.
+/// </summary>
+internal sealed partial class HttpServer
+{
+    private const int MaxEvents = 16;
+
+    // The shared reply buffer's first size: /metrics and /status.json of a small rule set fit; it
+    // grows to the largest reply and stays.
+    private const int ReplyBytes = 16 * 1024;
+
+    private readonly HttpConnection?[] _connections;
+    private readonly HttpConnection[] _sweepScratch;
+
+    private readonly ArrayBufferWriter<byte> _reply;
+    private uint _generation;
+
+    private unsafe void Run()
+    {
+        byte* events = stackalloc byte[MaxEvents * 16];
+        long sweepEveryMs = UnixSocketServer.SweepIntervalMs(_limits.IdleTimeout);
+        long now = Environment.TickCount64;
+        long nextSweepMs = now + sweepEveryMs;
+        try
+        {
+            while (true)
+            {
+                long deadline = _listenerLoop!.Deadline(nextSweepMs);
+                int count = _listenerLoop.Epoll.Wait(events, MaxEvents, (int)Math.Max(0, deadline - now));
+                now = Environment.TickCount64;
+                for (int i = 0; i < count; i++)
+                {
+                    ulong token = Epoll.TokenAt(events, i);
+                    if (token == ListenerLoop.WakeToken)
+                    {
+                        return;
+                    }
+
+                    if (token == ListenerLoop.ListenerToken)
+                    {
+                        AcceptSome(now);
+                    }
+                    else
+                    {
+                        Serve(token, now);
+                    }
+                }
+
+                if (now >= nextSweepMs)
+                {
+                    CloseIdle();
+                    nextSweepMs = now + sweepEveryMs;
+                }
+
+                _listenerLoop.ResumeAcceptsIfDue(now, listenerOpen: true);
+            }
+        }
+#pragma warning disable CA1031 // the loop's own failure (epoll): said once, and the endpoint ends
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            _log.Error("http: the event loop failed, the endpoint serves no more (restart tinyfence): " + e);
+        }
+        finally
+        {
+            foreach (HttpConnection? connection in _connections)
+            {
+                if (connection is not null)
+                {
+                    Close(connection);
+                }
+            }
+
+            _listener!.Dispose();
+        }
+    }
+
+    private void AcceptSome(long now)
+    {
+        int fd;
+        while ((fd = _listenerLoop!.Accept(now)) >= 0)
+        {
+            Admit(fd, now);
+        }
+    }
+
+    private void Admit(int fd, long now)
+    {
+        if (_endpoint.SocketPath is not null
+            && (!PeerCredentials.TryRead(fd, out PeerCredentials peer) || !_limits.Allows(peer, _ownUid)))
+        {
+            // The same answer the line protocol gives a stranger: nothing but a closed connection.
+            Libc.Close(fd);
+            return;
+        }
+
+        int slot = Array.IndexOf(_connections, null);
+        if (slot < 0)
+        {
+            UnixSocketServer.Refuse(fd, _busyReply.AsSpan(0, _busyReplyBytes));
+            Libc.Close(fd);
+            return;
+        }
+
+        var connection = new HttpConnection(fd, slot, ++_generation, now);
+        try
+        {
+            _listenerLoop!.Epoll.Add(fd, Libc.EPOLLIN, TokenOf(connection));
+        }
+        catch (IOException e)
+        {
+            _log.Error($"http: cannot watch a new connection ({e.Message}); closing it");
+            connection.Release();
+            Libc.Close(fd);
+            return;
+        }
+
+        _connections[slot] = connection;
+    }
+
+    private void Serve(ulong token, long now)
+    {
+        HttpConnection? connection = _connections[(int)(uint)token];
+        if (connection is null || connection.Generation != (uint)(token >> 32))
+        {
+            // Closed earlier in this turn.
+            return;
+        }
+
+        try
+        {
+            if (connection.AwaitingWritable)
+            {
+                SendHeld(connection, now);
+            }
+            else
+            {
+                Receive(connection, now);
+            }
+        }
+#pragma warning disable CA1031 // a bug in answering must end this connection, not the endpoint
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            _log.Error("http: connection ended by an error: " + e);
+            if (IsOpen(connection))
+            {
+                Close(connection);
+            }
+        }
+    }
+
+    private unsafe void Receive(HttpConnection connection, long now)
+    {
+        Span<byte> free = connection.Request[connection.Filled..];
+        nint received;
+        fixed (byte* input = free)
+        {
+            received = Libc.Recv(connection.Fd, input, (nuint)free.Length, 0);
+        }
+
+        if (received > 0)
+        {
+            connection.Filled += (int)received;
+            connection.LastActivityMs = now;
+            AnswerAll(connection, now);
+            return;
+        }
+
+        if (received < 0 && Marshal.GetLastPInvokeError() is Errno.EAGAIN or Errno.EINTR)
+        {
+            return;
+        }
+
+        // End of stream or reset.
+        Close(connection);
+    }
+
+    /// <summary>Answers every complete request head read, in order, until one waits for more bytes, the client, or a close.</summary>
+    private void AnswerAll(HttpConnection connection, long now)
+    {
+        while (true)
+        {
+            int end = connection.Request[..connection.Filled].IndexOf("\r\n\r\n"u8);
+            bool close;
+            if (end >= 0)
+            {
+                close = Answer(connection.Request[..end]);
+                connection.Consume(end + 4);
+            }
+            else if (connection.Filled == HttpConnection.MaxRequestHeadBytes)
+            {
+                close = true;
+                Error(431, close);
+            }
+            else
+            {
+                return;
+            }
+
+            connection.CloseAfterReply = close;
+            if (!TrySend(connection, now) || close)
+            {
+                return;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Sends the reply buffer (its head ends where the body starts). False when the client could
+    /// not take it all (the rest is held and the connection waits for room) or the connection is
+    /// closed (the client is gone, or the reply said it closes).
+    /// </summary>
+    private bool TrySend(HttpConnection connection, long now)
+    {
+        ReadOnlySpan<byte> reply = _reply.WrittenSpan[_replyStart..];
+        // Before the send, so a client holding the reply reads a figure that counts its request.
+        Volatile.Write(ref _loopAllocatedBytes, GC.GetAllocatedBytesForCurrentThread());
+        int sent = NonBlockingSend.Send(connection.Fd, reply);
+        if (sent == reply.Length)
+        {
+            connection.LastActivityMs = now;
+            if (connection.CloseAfterReply)
+            {
+                Close(connection);
+                return false;
+            }
+
+            return true;
+        }
+
+        if (sent < 0)
+        {
+            Close(connection);
+            return false;
+        }
+
+        if (sent > 0)
+        {
+            connection.LastActivityMs = now;
+        }
+
+        connection.HoldReply(reply[sent..]);
+        _listenerLoop!.Epoll.Modify(connection.Fd, Libc.EPOLLOUT, TokenOf(connection));
+        return false;
+    }
+
+    /// <summary>The client has room (or is gone): send what it holds; once all is taken, answer the requests that came meanwhile and read again.</summary>
+    private void SendHeld(HttpConnection connection, long now)
+    {
+        int sent = NonBlockingSend.Send(connection.Fd, connection.HeldReply);
+        if (sent < 0)
+        {
+            Close(connection);
+            return;
+        }
+
+        if (sent == 0)
+        {
+            return;
+        }
+
+        connection.LastActivityMs = now;
+        if (!connection.ReplySent(sent))
+        {
+            return;
+        }
+
+        if (connection.CloseAfterReply)
+        {
+            Close(connection);
+            return;
+        }
+
+        _listenerLoop!.Epoll.Modify(connection.Fd, Libc.EPOLLIN, TokenOf(connection));
+        AnswerAll(connection, now);
+    }
+
+    private void CloseIdle()
+    {
+        int count = IdleSweep.Collect(_connections, _sweepScratch, _limits.IdleTimeout);
+        for (int i = 0; i < count; i++)
+        {
+            Close(_sweepScratch[i]);
+            _sweepScratch[i] = null!;
+        }
+    }
+
+    private bool IsOpen(HttpConnection connection) => _connections[connection.Slot] == connection;
+
+    private void Close(HttpConnection connection)
+    {
+        _connections[connection.Slot] = null;
+        connection.Release();
+        // Closing also takes it out of the epoll set (no other descriptor refers to the socket).
+        Libc.Close(connection.Fd);
+    }
+
+    private static ulong TokenOf(HttpConnection connection) => ((ulong)connection.Generation << 32) | (uint)connection.Slot;
+}
