@@ -3,11 +3,15 @@ using Tinyfence.Testing;
 
 namespace Tinyfence.Aot.Tests;
 
-/// <summary>The published daemon's HTTP endpoint: its three paths, served by its own event loop thread.</summary>
+/// <summary>
+/// The published daemon's HTTP endpoint: its three paths, served by its own event loop thread,
+/// beside the line socket's loop; no thread pool, and no socket engine (the listeners are made
+/// with libc, Server/ListeningSocket).
+/// </summary>
 public class HttpEndpointTests
 {
     [Fact]
-    public async Task ThePublishedDaemonServesEveryPathFromItsLoopThreadWithoutAThreadPool()
+    public async Task ThePublishedDaemonServesEveryPathFromItsLoopThreadWithoutAThreadPoolOrASocketEngine()
     {
         using var dir = new TempDir();
         int port = SmtpTestServer.FreePort();
@@ -28,6 +32,8 @@ public class HttpEndpointTests
 
         string[] threads = [.. Directory.GetDirectories($"/proc/{daemon.Pid}/task").Select(task => File.ReadAllText(Path.Combine(task, "comm")).TrimEnd('\n'))];
         Assert.Contains("tinyfence http", threads);
+        Assert.Contains("tinyfence socke", threads);
         Assert.DoesNotContain(threads, name => name.StartsWith(".NET TP", StringComparison.Ordinal));
+        Assert.DoesNotContain(".NET Sockets", threads);
     }
 }

@@ -1,4 +1,3 @@
-using System.Net.Sockets;
 using Tinyfence.Config;
 using Tinyfence.Logging;
 using Tinyfence.Scoring;
@@ -36,7 +35,7 @@ internal sealed class HttpHost(StatusBoard status, Logger log) : IDisposable
         {
             server.Start();
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or SocketException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             log.Error($"http: cannot serve on {endpoint}: {e.Message}");
             server.Dispose();

@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Net.Sockets;
 using Tinyfence.Config;
 using Tinyfence.Interop;
 using Tinyfence.Logging;
@@ -27,7 +26,7 @@ internal sealed partial class HttpServer : IDisposable
     private readonly uint _ownUid = Libc.GetEffectiveUid();
     private readonly byte[] _busyReply = new byte[HttpResponse.MaxHeadBytes + 64];
     private readonly int _busyReplyBytes;
-    private Socket? _listener;
+    private ListeningSocket? _listener;
     private ListenerLoop? _listenerLoop;
     private Thread? _loop;
     private long _loopAllocatedBytes;
@@ -58,34 +57,20 @@ internal sealed partial class HttpServer : IDisposable
     /// <summary>Binds and starts the loop; throws if the address or socket cannot be had.</summary>
     public void Start()
     {
-        Socket listener;
+        ListeningSocket listener;
         if (_endpoint.SocketPath is { } path)
         {
             SocketFile.ClearStale(path);
-            listener = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+            listener = ListeningSocket.OnPath(path, ListenBacklog, bound => SocketFile.Secure(bound, _limits.Mode, _limits.Group));
         }
         else
         {
-            listener = new Socket(_endpoint.Address!.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+            listener = ListeningSocket.OnAddress(_endpoint.Address!, ListenBacklog);
         }
 
         try
         {
-            if (_endpoint.SocketPath is { } socketPath)
-            {
-                listener.Bind(new UnixDomainSocketEndPoint(socketPath));
-                SocketFile.Secure(socketPath, _limits.Mode, _limits.Group);
-            }
-            else
-            {
-                listener.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
-                listener.Bind(_endpoint.Address!);
-            }
-
-            listener.Listen(ListenBacklog);
-            // The loop accepts until EAGAIN.
-            listener.Blocking = false;
-            _listenerLoop = new ListenerLoop((int)listener.Handle, "http", _log);
+            _listenerLoop = new ListenerLoop(listener.Fd, "http", _log);
         }
         catch
         {

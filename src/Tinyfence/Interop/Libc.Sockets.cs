@@ -3,8 +3,8 @@ using System.Runtime.InteropServices;
 namespace Tinyfence.Interop;
 
 /// <summary>
-/// What the Unix-socket server needs beyond System.Net.Sockets: the socket file's type, mode and
-/// group, and the peer's credentials. Constants are the Linux values, the same on x86-64 and arm64.
+/// What the socket servers' listeners need: the socket itself (listen, connect for the stale
+/// check), the socket file's type, mode and group, and the peer's credentials. Constants are the Linux values, the same on x86-64 and arm64.
 /// </summary>
 internal static unsafe partial class Libc
 {
@@ -21,6 +21,24 @@ internal static unsafe partial class Libc
 
     /// <summary>chown's "leave this id as it is" (<c>(uid_t)-1</c>).</summary>
     public const uint UnchangedId = uint.MaxValue;
+
+    // The listeners are made here rather than with System.Net.Sockets, whose Socket starts the
+    // runtime's socket engine thread on creation (Server/ListeningSocket.cs).
+    public const int AF_INET = 2;
+    public const int AF_INET6 = 10;
+    public const int SOCK_STREAM = 1;
+    public const int SO_REUSEADDR = 2;
+    public const int ECONNREFUSED = 111;
+
+    /// <summary><c>struct sockaddr_in</c> and <c>struct sockaddr_in6</c>: family, port (network order), then the address.</summary>
+    public const int SockaddrInBytes = 16;
+    public const int SockaddrIn6Bytes = 28;
+
+    [LibraryImport(Library, EntryPoint = "listen", SetLastError = true)]
+    public static partial int Listen(int fd, int backlog);
+
+    [LibraryImport(Library, EntryPoint = "connect", SetLastError = true)]
+    public static partial int Connect(int fd, byte* address, uint addressLength);
 
     [LibraryImport(Library, EntryPoint = "chmod", SetLastError = true)]
     public static partial int Chmod(byte* path, uint mode);

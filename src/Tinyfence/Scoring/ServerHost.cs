@@ -61,7 +61,7 @@ internal sealed class ServerHost(RequestDispatcher dispatcher, Logger log)
         {
             _ = server.Start();
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or System.Net.Sockets.SocketException or ArgumentException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException)
         {
             log.Error($"cannot serve on {options.SocketPath}: {e.Message}");
             server.Dispose();

@@ -1,4 +1,3 @@
-using System.Net.Sockets;
 using System.Runtime.InteropServices;
 using Tinyfence.Interop;
 
@@ -6,8 +5,7 @@ namespace Tinyfence.Server;
 
 /// <summary>
 /// The socket's path in the file system: clearing a stale socket before bind (and nothing else),
-/// setting mode and group after it. Removal on stop is .NET's: disposing a Socket bound to a
-/// <see cref="UnixDomainSocketEndPoint"/> unlinks the path it bound.
+/// setting mode and group after it. Removal on stop is <see cref="ListeningSocket.Dispose"/>'s.
 /// </summary>
 internal static class SocketFile
 {
@@ -29,19 +27,12 @@ internal static class SocketFile
             throw new IOException($"{path} exists and is not a socket; not removing it (move it away or choose another socket path)");
         }
 
-        using (var probe = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified))
+        if (ListeningSocket.SomeoneListensOn(path))
         {
-            try
-            {
-                probe.Connect(new UnixDomainSocketEndPoint(path));
-                throw new IOException($"{path}: another server is listening on this socket");
-            }
-            catch (SocketException e) when (e.SocketErrorCode is SocketError.ConnectionRefused or SocketError.AddressNotAvailable)
-            {
-                // Nobody listens: left behind by a server that did not stop cleanly.
-            }
+            throw new IOException($"{path}: another server is listening on this socket");
         }
 
+        // Nobody listens: left behind by a server that did not stop cleanly.
         File.Delete(path);
     }
 

@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Net.Sockets;
 using System.Runtime.InteropServices;
 using Tinyfence.Interop;
 using Tinyfence.Logging;
@@ -27,7 +26,7 @@ public sealed partial class UnixSocketServer : IDisposable, IAsyncDisposable
     private readonly Logger _log;
     private readonly uint _ownUid;
     private readonly TaskCompletionSource _stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private Socket? _listener;
+    private ListeningSocket? _listener;
     private ListenerLoop? _loop;
     private int _stopState;
     private int _clientCount;
@@ -74,20 +73,14 @@ public sealed partial class UnixSocketServer : IDisposable, IAsyncDisposable
         DescriptorLimit.EnsureFor(_options.MaxClients, _log);
         string path = _options.SocketPath;
         SocketFile.ClearStale(path);
-        var listener = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+        // Between bind and chmod the file has the umask's mode; the peer check still applies.
+        ListeningSocket listener = ListeningSocket.OnPath(path, ListenBacklog, bound => SocketFile.Secure(bound, _options.Mode, _options.Group));
         try
         {
-            listener.Bind(new UnixDomainSocketEndPoint(path));
-            // Between bind and chmod the file has the umask's mode; the peer check still applies.
-            SocketFile.Secure(path, _options.Mode, _options.Group);
-            listener.Listen(ListenBacklog);
-            // The loop accepts until EAGAIN.
-            listener.Blocking = false;
-            _loop = new ListenerLoop((int)listener.Handle, "server", _log);
+            _loop = new ListenerLoop(listener.Fd, "server", _log);
         }
         catch
         {
-            // Unlinks the path if the bind got that far.
             listener.Dispose();
             throw;
         }
