@@ -233,7 +233,7 @@ public sealed partial class UnixSocketServer
     /// <summary>Handles the complete lines in the first <paramref name="length"/> bytes of the input buffer and sends their replies.</summary>
     private void Handle(Connection connection, int length, long now)
     {
-        var input = new ReadOnlySequence<byte>(_input, 0, length);
+        ReadOnlySpan<byte> input = _input.AsSpan(0, length);
         while (true)
         {
             OperationStatus status = connection.Framer.Read(ref input, out ReadOnlySpan<byte> line);
@@ -281,14 +281,14 @@ public sealed partial class UnixSocketServer
             return;
         }
 
-        connection.HoldInput(input.FirstSpan);
+        connection.HoldInput(input);
     }
 
-    private void HoldInputIfOpen(Connection connection, ReadOnlySequence<byte> unhandled)
+    private void HoldInputIfOpen(Connection connection, ReadOnlySpan<byte> unhandled)
     {
         if (IsOpen(connection))
         {
-            connection.HoldInput(unhandled.FirstSpan);
+            connection.HoldInput(unhandled);
         }
     }
 

@@ -20,19 +20,14 @@ public readonly partial struct IpKey
             return false;
         }
 
+        // A dotted quad has no colon, and an IPv6 form fails the IPv4 parse within its first
+        // group: trying IPv4 first spares the common case a scan for ':'.
         IpKey parsed;
-        if (ascii.Contains((byte)':'))
-        {
-            if (!TryParseIPv6(ascii, out parsed))
-            {
-                return false;
-            }
-        }
-        else if (TryParseIPv4(ascii, out uint address))
+        if (TryParseIPv4(ascii, out uint address))
         {
             parsed = FromIPv4(address);
         }
-        else
+        else if (!ascii.Contains((byte)':') || !TryParseIPv6(ascii, out parsed))
         {
             return false;
         }
@@ -49,40 +44,46 @@ public readonly partial struct IpKey
     /// <summary>Exactly four decimal parts 0..255 separated by dots, consuming all of <paramref name="text"/>.</summary>
     private static bool TryParseIPv4(ReadOnlySpan<byte> text, out uint address)
     {
+        // One pass over the bytes: every request carries an address, so this is on the hot path.
         address = 0;
-        int i = 0;
-        for (int part = 0; part < 4; part++)
+        uint part = 0;
+        int digits = 0;
+        int dots = 0;
+        foreach (byte c in text)
         {
-            if (part > 0)
+            uint digit = (uint)(c - '0');
+            if (digit <= 9)
             {
-                if ((uint)i >= (uint)text.Length || text[i] != (byte)'.')
+                // "01" would be octal to inet_aton and decimal to others: refusing it keeps one meaning.
+                if (digits == 3 || (digits == 1 && part == 0))
                 {
                     return false;
                 }
 
-                i++;
+                part = (part * 10) + digit;
+                digits++;
             }
-
-            int start = i;
-            uint value = 0;
-            while ((uint)i < (uint)text.Length && IsDigit(text[i]) && i - start < 3)
+            else if (c == (byte)'.' && digits > 0 && part <= 255 && dots < 3)
             {
-                value = (value * 10) + (uint)(text[i] - '0');
-                i++;
+                address = (address << 8) | part;
+                part = 0;
+                digits = 0;
+                dots++;
             }
-
-            int digits = i - start;
-
-            // "01" would be octal to inet_aton and decimal to others: refusing it keeps one meaning.
-            if (digits == 0 || value > 255 || (digits > 1 && text[start] == (byte)'0'))
+            else
             {
                 return false;
             }
-
-            address = (address << 8) | value;
         }
 
-        return i == text.Length;
+        if (dots != 3 || digits == 0 || part > 255)
+        {
+            address = 0;
+            return false;
+        }
+
+        address = (address << 8) | part;
+        return true;
     }
 
     private static bool TryParseIPv6(ReadOnlySpan<byte> text, out IpKey key)
@@ -198,8 +199,6 @@ public readonly partial struct IpKey
         key = new IpKey(hi, lo);
         return true;
     }
-
-    private static bool IsDigit(byte c) => (uint)(c - '0') <= 9;
 
     private static bool TryHexValue(byte c, out uint value)
     {

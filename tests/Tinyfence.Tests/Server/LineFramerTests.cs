@@ -1,36 +1,46 @@
 using System.Buffers;
 using System.Text;
 using Tinyfence.Server;
-using Tinyfence.Tests.Support;
 
 namespace Tinyfence.Tests.Server;
 
 public sealed class LineFramerTests
 {
-    /// <summary>A sequence of segments of the given size (the last may be shorter).</summary>
-    private static ReadOnlySequence<byte> Segments(string text, int segmentSize) =>
-        SegmentedSequence.Of(Encoding.ASCII.GetBytes(text), segmentSize);
-
-    /// <summary>Every line the framer finds, "!" for a too-long one, and what is left unconsumed.</summary>
-    private static (List<string> Lines, string Remaining) ReadAll(LineFramer framer, ReadOnlySequence<byte> buffer)
+    /// <summary>
+    /// Every line the framer finds, "!" for a too-long one, and what is left unconsumed, when
+    /// <paramref name="text"/> arrives <paramref name="readSize"/> bytes at a time and, as the
+    /// server's loop does, what a read leaves unconsumed is read again with the next bytes.
+    /// </summary>
+    private static (List<string> Lines, string Remaining) ReadAll(LineFramer framer, string text, int readSize)
     {
         var lines = new List<string>();
-        while (true)
+        byte[] bytes = Encoding.ASCII.GetBytes(text);
+        byte[] pending = [];
+        for (int offset = 0; offset < bytes.Length; offset += readSize)
         {
-            OperationStatus status = framer.Read(ref buffer, out ReadOnlySpan<byte> line);
-            if (status == OperationStatus.NeedMoreData)
+            byte[] arrived = bytes.AsSpan(offset, Math.Min(readSize, bytes.Length - offset)).ToArray();
+            ReadOnlySpan<byte> buffer = [.. pending, .. arrived];
+            while (true)
             {
-                return (lines, Encoding.ASCII.GetString(buffer.ToArray()));
+                OperationStatus status = framer.Read(ref buffer, out ReadOnlySpan<byte> line);
+                if (status == OperationStatus.NeedMoreData)
+                {
+                    break;
+                }
+
+                lines.Add(status == OperationStatus.Done ? Encoding.ASCII.GetString(line) : "!");
             }
 
-            lines.Add(status == OperationStatus.Done ? Encoding.ASCII.GetString(line) : "!");
+            pending = buffer.ToArray();
         }
+
+        return (lines, Encoding.ASCII.GetString(pending));
     }
 
     [Fact]
     public void CompleteLinesAreReturnedInOrderWithoutTheirNewline()
     {
-        (List<string> lines, string rest) = ReadAll(new LineFramer(16), Segments("PING\nGET t 1.2.3.4\n\n", 100));
+        (List<string> lines, string rest) = ReadAll(new LineFramer(16), "PING\nGET t 1.2.3.4\n\n", 100);
         Assert.Equal(["PING", "GET t 1.2.3.4", ""], lines);
         Assert.Equal("", rest);
     }
@@ -38,7 +48,7 @@ public sealed class LineFramerTests
     [Fact]
     public void AnIncompleteLineNeedsMoreDataAndIsNotConsumed()
     {
-        (List<string> lines, string rest) = ReadAll(new LineFramer(16), Segments("PING\nGET t", 3));
+        (List<string> lines, string rest) = ReadAll(new LineFramer(16), "PING\nGET t", 3);
         Assert.Equal(["PING"], lines);
         Assert.Equal("GET t", rest);
     }
@@ -46,7 +56,7 @@ public sealed class LineFramerTests
     [Fact]
     public void OneTrailingCarriageReturnIsDropped()
     {
-        (List<string> lines, _) = ReadAll(new LineFramer(16), Segments("a\r\nb\r\r\n\r\nc\rd\n", 100));
+        (List<string> lines, _) = ReadAll(new LineFramer(16), "a\r\nb\r\r\n\r\nc\rd\n", 100);
         Assert.Equal(["a", "b\r", "", "c\rd"], lines);
     }
 
@@ -56,11 +66,11 @@ public sealed class LineFramerTests
     [InlineData(3)]
     [InlineData(7)]
     [InlineData(64)]
-    public void LinesSplitAcrossSegmentsComeOutTheSameAsFromOneBlock(int segmentSize)
+    public void LinesSplitAcrossReadsComeOutTheSameAsFromOneBlock(int readSize)
     {
         const string input = "PING\r\nHIT spam 192.0.2.1 5\nx\n\nGET t ::1\r\n";
-        (List<string> expected, _) = ReadAll(new LineFramer(32), Segments(input, 1000));
-        (List<string> lines, string rest) = ReadAll(new LineFramer(32), Segments(input, segmentSize));
+        (List<string> expected, _) = ReadAll(new LineFramer(32), input, 1000);
+        (List<string> lines, string rest) = ReadAll(new LineFramer(32), input, readSize);
         Assert.Equal(expected, lines);
         Assert.Equal(["PING", "HIT spam 192.0.2.1 5", "x", "", "GET t ::1"], lines);
         Assert.Equal("", rest);
@@ -69,10 +79,10 @@ public sealed class LineFramerTests
     [Theory]
     [InlineData(1000)]
     [InlineData(3)]
-    public void ALineOfExactlyTheLimitIsAcceptedWithOrWithoutCr(int segmentSize)
+    public void ALineOfExactlyTheLimitIsAcceptedWithOrWithoutCr(int readSize)
     {
         string max = new('a', 8);
-        (List<string> lines, _) = ReadAll(new LineFramer(8), Segments(max + "\n" + max + "\r\n", segmentSize));
+        (List<string> lines, _) = ReadAll(new LineFramer(8), max + "\n" + max + "\r\n", readSize);
         Assert.Equal([max, max], lines);
     }
 
@@ -80,9 +90,9 @@ public sealed class LineFramerTests
     [InlineData(1000)]
     [InlineData(4)]
     [InlineData(1)]
-    public void ALineOneByteOverTheLimitIsTooLongAndTheNextLineIsRead(int segmentSize)
+    public void ALineOneByteOverTheLimitIsTooLongAndTheNextLineIsRead(int readSize)
     {
-        (List<string> lines, string rest) = ReadAll(new LineFramer(8), Segments("aaaaaaaaa\nok\naaaaaaaaa\r\nok2\n", segmentSize));
+        (List<string> lines, string rest) = ReadAll(new LineFramer(8), "aaaaaaaaa\nok\naaaaaaaaa\r\nok2\n", readSize);
         Assert.Equal(["!", "ok", "!", "ok2"], lines);
         Assert.Equal("", rest);
     }
@@ -92,25 +102,25 @@ public sealed class LineFramerTests
     {
         var framer = new LineFramer(8);
         // The start of the line: over the limit without a newline yet, reported at once.
-        (List<string> lines, string rest) = ReadAll(framer, Segments("PING\n" + new string('a', 20), 4));
+        (List<string> lines, string rest) = ReadAll(framer, "PING\n" + new string('a', 20), 4);
         Assert.Equal(["PING", "!"], lines);
         Assert.Equal("", rest);
 
         // More of it, still no newline: dropped without a second report.
-        (lines, rest) = ReadAll(framer, Segments(new string('b', 50), 5));
+        (lines, rest) = ReadAll(framer, new string('b', 50), 5);
         Assert.Empty(lines);
         Assert.Equal("", rest);
 
         // Its end, then an ordinary line.
-        (lines, rest) = ReadAll(framer, Segments("bbb\nPING\nPI", 3));
+        (lines, rest) = ReadAll(framer, "bbb\nPING\nPI", 3);
         Assert.Equal(["PING"], lines);
         Assert.Equal("PI", rest);
     }
 
     [Fact]
-    public void APendingLineWithinTheLimitIsKeptWhateverTheSegments()
+    public void APendingLineWithinTheLimitIsKeptWhateverThe()
     {
-        (List<string> lines, string rest) = ReadAll(new LineFramer(8), Segments("aaaaaaaa\r", 2));
+        (List<string> lines, string rest) = ReadAll(new LineFramer(8), "aaaaaaaa\r", 2);
         Assert.Empty(lines);
         Assert.Equal("aaaaaaaa\r", rest);
     }
