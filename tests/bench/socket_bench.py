@@ -6,6 +6,8 @@ pipelined 16 deep) and each of R interleaved rounds, one load generator (socket/
 built here) drives, in turn:
   floor      socket/floor.c: one epoll loop answering every line with a fixed line (the
              physical floor of a request/reply line protocol on this machine);
+  floor_uring socket/floor_uring.c: the same on io_uring, one io_uring_enter per loop turn for
+             every connection's send and recv (informational: the floor with fewer system calls);
   redis      redis-server on a Unix socket, `INCR <ip>` (the peer) in its own RESP framing
              (`*2 $4 INCR $N <ip>`), which costs it ~25 % less CPU than the inline form
              `INCR <ip>\\r\\n` (--redis-inline); the reply is one line `:N\\r\\n` either way;
@@ -139,8 +141,8 @@ def redis_server(redis, inline):
                                          "--appendonly", "no", "--dir", run_dir, "--logfile", ""])
 
 
-def floor_server(floor):
-    return Server("floor", "floor (C epoll)", "tinyfence", lambda _run_dir, sock: [floor, sock, "1"])
+def floor_server(floor, name="floor", label="floor (C epoll)"):
+    return Server(name, label, "tinyfence", lambda _run_dir, sock: [floor, sock, "1"])
 
 
 def probe_tinyfence(sock):
@@ -354,9 +356,9 @@ def med(rounds, key, fmt="{:.2f}"):
 
 def build(obj):
     binaries = {}
-    for name in ("linegen", "floor"):
+    for name in ("linegen", "floor", "floor_uring"):
         binaries[name] = compile_c(os.path.join(HERE, "socket", f"{name}.c"), os.path.join(obj, name))
-    return binaries["linegen"], binaries["floor"]
+    return binaries["linegen"], binaries["floor"], binaries["floor_uring"]
 
 
 def main():
@@ -392,8 +394,9 @@ def main():
           f"redis gets {'inline commands' if args.redis_inline else 'RESP'}", flush=True)
 
     with tempfile.TemporaryDirectory(prefix="tf-sock-") as tmp:
-        linegen, floor = build(tmp)
-        servers = [floor_server(floor), redis_server(redis, args.redis_inline)]
+        linegen, floor, floor_uring = build(tmp)
+        servers = [floor_server(floor), redis_server(redis, args.redis_inline),
+                   floor_server(floor_uring, "floor_uring", "floor (C io_uring)")]
         tinyfence = tinyfence_server(binary)
 
         # Is the daemon there yet? Once, before the rounds, so a pending daemon costs 5 s in all.
@@ -478,7 +481,7 @@ def main():
         elif bench:
             print(f"{'redis-benchmark INCR':<24} {bench}")
     for server in servers:
-        if server.template == "tinyfence" and server.name != "floor":
+        if server.template == "tinyfence" and not server.name.startswith("floor"):
             print_targets(server, results)
     print("floor and tinyfence get `HIT spam <ip>\\n` lines, redis `INCR <ip>`; batches of P requests, "
           "the next batch sent when all P replies are back (as redis-benchmark -P).")

@@ -11,22 +11,13 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <stdint.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
 #include <sys/epoll.h>
-#include <sys/resource.h>
-#include <sys/socket.h>
-#include <sys/un.h>
-#include <unistd.h>
 
-#define REPLIES_PER_CHUNK 4096
+#include "floor_common.h"
 
-static char *s_chunk;       /* the reply repeated REPLIES_PER_CHUNK times */
-static size_t s_reply_len;
 static uint64_t *s_pending; /* per fd: replies owed but not yet written (peer slow to read) */
 static size_t *s_partial;   /* per fd: bytes of the first owed reply already written */
-static int s_max_fd;
+static struct floor_setup s_floor;
 
 /* Writes the replies owed to fd; returns 0 when all went, 1 when the socket is full, -1 on
  * error. A short write may split a reply: s_partial[fd] bytes of it are already sent. */
@@ -35,50 +26,27 @@ static int flush(int fd)
     while (s_pending[fd] > 0) {
         uint64_t count = s_pending[fd] < REPLIES_PER_CHUNK ? s_pending[fd] : REPLIES_PER_CHUNK;
         size_t off = s_partial[fd];
-        ssize_t w = send(fd, s_chunk + off, count * s_reply_len - off, MSG_NOSIGNAL | MSG_DONTWAIT);
+        ssize_t w = send(fd, s_floor.chunk + off, count * s_floor.reply_len - off, MSG_NOSIGNAL | MSG_DONTWAIT);
         if (w < 0) {
             if (errno == EINTR)
                 continue;
             return errno == EAGAIN ? 1 : -1;
         }
         size_t sent = off + (size_t)w;
-        s_pending[fd] -= sent / s_reply_len;
-        s_partial[fd] = sent % s_reply_len;
+        s_pending[fd] -= sent / s_floor.reply_len;
+        s_partial[fd] = sent % s_floor.reply_len;
     }
     return 0;
 }
 
 int main(int argc, char **argv)
 {
-    if (argc < 2 || argc > 3) {
-        fprintf(stderr, "usage: floor SOCKET_PATH [REPLY]\n");
-        return 64;
-    }
-    const char *reply = argc == 3 ? argv[2] : "1";
-    s_reply_len = strlen(reply) + 1;
-    s_chunk = malloc(s_reply_len * REPLIES_PER_CHUNK);
-    for (int i = 0; i < REPLIES_PER_CHUNK; i++) {
-        memcpy(s_chunk + (size_t)i * s_reply_len, reply, s_reply_len - 1);
-        s_chunk[(size_t)i * s_reply_len + s_reply_len - 1] = '\n';
-    }
-    struct rlimit rl;
-    getrlimit(RLIMIT_NOFILE, &rl);
-    s_max_fd = rl.rlim_cur > 65536 ? 65536 : (int)rl.rlim_cur;
-    s_pending = calloc((size_t)s_max_fd, sizeof *s_pending);
-    s_partial = calloc((size_t)s_max_fd, sizeof *s_partial);
-
-    struct sockaddr_un a = {.sun_family = AF_UNIX};
-    if (strlen(argv[1]) >= sizeof a.sun_path) {
-        fprintf(stderr, "floor: socket path too long\n");
-        return 64;
-    }
-    strcpy(a.sun_path, argv[1]);
-    unlink(argv[1]);
-    int lfd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-    if (lfd < 0 || bind(lfd, (struct sockaddr *)&a, sizeof a) < 0 || listen(lfd, 511) < 0) {
-        perror("floor: listen");
-        return 1;
-    }
+    int status = floor_start(argc, argv, "floor", SOCK_NONBLOCK, &s_floor);
+    if (status != 0)
+        return status;
+    s_pending = calloc((size_t)s_floor.max_fd, sizeof *s_pending);
+    s_partial = calloc((size_t)s_floor.max_fd, sizeof *s_partial);
+    int lfd = s_floor.listener;
     int ep = epoll_create1(EPOLL_CLOEXEC);
     struct epoll_event ev = {.events = EPOLLIN, .data.fd = lfd};
     epoll_ctl(ep, EPOLL_CTL_ADD, lfd, &ev);
@@ -98,7 +66,7 @@ int main(int argc, char **argv)
             if (fd == lfd) {
                 int c;
                 while ((c = accept4(lfd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC)) >= 0) {
-                    if (c >= s_max_fd) {
+                    if (c >= s_floor.max_fd) {
                         close(c);
                         continue;
                     }
