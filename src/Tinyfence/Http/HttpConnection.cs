@@ -9,13 +9,13 @@ namespace Tinyfence.Http;
 /// buffer comes from the shared pool at connect time and goes back at close: a request allocates
 /// nothing.
 /// </summary>
-internal sealed class HttpConnection : IIdleTracked
+internal sealed class HttpConnection : ILoopConnection
 {
     /// <summary>The largest request head (request line and headers); a longer one gets 431.</summary>
     public const int MaxRequestHeadBytes = 8192;
 
     private readonly byte[] _request = ArrayPool<byte>.Shared.Rent(MaxRequestHeadBytes);
-    private HeldBytes _heldReply;
+    private HeldBytes _heldOutput;
 
     public HttpConnection(int fd, int slot, uint generation, long nowMs)
     {
@@ -44,9 +44,9 @@ internal sealed class HttpConnection : IIdleTracked
     public bool CloseAfterReply { get; set; }
 
     /// <summary>Holds a reply the client has not taken: the loop waits for it to read, and reads nothing from it.</summary>
-    public bool AwaitingWritable => !_heldReply.IsEmpty;
+    public bool AwaitingWritable => !_heldOutput.IsEmpty;
 
-    public ReadOnlySpan<byte> HeldReply => _heldReply.Span;
+    public ReadOnlySpan<byte> HeldOutput => _heldOutput.Span;
 
     /// <summary>Drops the answered request of <paramref name="bytes"/> bytes; a pipelined next one moves to the front.</summary>
     public void Consume(int bytes)
@@ -56,15 +56,15 @@ internal sealed class HttpConnection : IIdleTracked
     }
 
     /// <summary>Keeps the part of a reply a send could not take.</summary>
-    public void HoldReply(ReadOnlySpan<byte> unsent) => _heldReply.Hold(unsent);
+    public void HoldOutput(ReadOnlySpan<byte> unsent) => _heldOutput.Hold(unsent);
 
     /// <summary>The client took <paramref name="bytes"/> of the held reply; true when none is left.</summary>
-    public bool ReplySent(int bytes) => _heldReply.Consume(bytes);
+    public bool OutputSent(int bytes) => _heldOutput.Consume(bytes);
 
     /// <summary>Gives back the buffers; the loop closes the descriptor.</summary>
     public void Release()
     {
         ArrayPool<byte>.Shared.Return(_request);
-        _heldReply.Release();
+        _heldOutput.Release();
     }
 }

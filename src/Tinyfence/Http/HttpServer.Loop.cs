@@ -19,11 +19,9 @@ internal sealed partial class HttpServer
     // grows to the largest reply and stays.
     private const int ReplyBytes = 16 * 1024;
 
-    private readonly HttpConnection?[] _connections;
-    private readonly HttpConnection[] _sweepScratch;
+    private ConnectionTable<HttpConnection>? _connections;
 
     private readonly ArrayBufferWriter<byte> _reply;
-    private uint _generation;
 
     private unsafe void Run()
     {
@@ -73,14 +71,7 @@ internal sealed partial class HttpServer
         }
         finally
         {
-            foreach (HttpConnection? connection in _connections)
-            {
-                if (connection is not null)
-                {
-                    Close(connection);
-                }
-            }
-
+            _connections!.CloseAll();
             _listener!.Dispose();
         }
     }
@@ -104,34 +95,30 @@ internal sealed partial class HttpServer
             return;
         }
 
-        int slot = Array.IndexOf(_connections, null);
-        if (slot < 0)
+        if (!_connections!.TryReserve(out int slot, out uint generation))
         {
             UnixSocketServer.Refuse(fd, _busyReply.AsSpan(0, _busyReplyBytes));
             Libc.Close(fd);
             return;
         }
 
-        var connection = new HttpConnection(fd, slot, ++_generation, now);
+        var connection = new HttpConnection(fd, slot, generation, now);
         try
         {
-            _listenerLoop!.Epoll.Add(fd, Libc.EPOLLIN, TokenOf(connection));
+            _connections.Add(connection);
         }
         catch (IOException e)
         {
             _log.Error($"http: cannot watch a new connection ({e.Message}); closing it");
             connection.Release();
             Libc.Close(fd);
-            return;
         }
-
-        _connections[slot] = connection;
     }
 
     private void Serve(ulong token, long now)
     {
-        HttpConnection? connection = _connections[(int)(uint)token];
-        if (connection is null || connection.Generation != (uint)(token >> 32))
+        HttpConnection? connection = _connections!.Find(token);
+        if (connection is null)
         {
             // Closed earlier in this turn.
             return;
@@ -153,9 +140,9 @@ internal sealed partial class HttpServer
 #pragma warning restore CA1031
         {
             _log.Error("http: connection ended by an error: " + e);
-            if (IsOpen(connection))
+            if (_connections.IsOpen(connection))
             {
-                Close(connection);
+                _connections.Close(connection);
             }
         }
     }
@@ -183,7 +170,7 @@ internal sealed partial class HttpServer
         }
 
         // End of stream or reset.
-        Close(connection);
+        _connections!.Close(connection);
     }
 
     /// <summary>Answers every complete request head read, in order, until one waits for more bytes, the client, or a close.</summary>
@@ -223,88 +210,38 @@ internal sealed partial class HttpServer
     /// </summary>
     private bool TrySend(HttpConnection connection, long now)
     {
-        ReadOnlySpan<byte> reply = _reply.WrittenSpan[_replyStart..];
         // Before the send, so a client holding the reply reads a figure that counts its request.
         Volatile.Write(ref _loopAllocatedBytes, GC.GetAllocatedBytesForCurrentThread());
-        int sent = NonBlockingSend.Send(connection.Fd, reply);
-        if (sent == reply.Length)
+        if (!_connections!.Send(connection, _reply.WrittenSpan[_replyStart..], now))
         {
-            connection.LastActivityMs = now;
-            if (connection.CloseAfterReply)
-            {
-                Close(connection);
-                return false;
-            }
-
-            return true;
-        }
-
-        if (sent < 0)
-        {
-            Close(connection);
             return false;
         }
 
-        if (sent > 0)
+        if (connection.CloseAfterReply)
         {
-            connection.LastActivityMs = now;
+            _connections.Close(connection);
+            return false;
         }
 
-        connection.HoldReply(reply[sent..]);
-        _listenerLoop!.Epoll.Modify(connection.Fd, Libc.EPOLLOUT, TokenOf(connection));
-        return false;
+        return true;
     }
 
     /// <summary>The client has room (or is gone): send what it holds; once all is taken, answer the requests that came meanwhile and read again.</summary>
     private void SendHeld(HttpConnection connection, long now)
     {
-        int sent = NonBlockingSend.Send(connection.Fd, connection.HeldReply);
-        if (sent < 0)
-        {
-            Close(connection);
-            return;
-        }
-
-        if (sent == 0)
-        {
-            return;
-        }
-
-        connection.LastActivityMs = now;
-        if (!connection.ReplySent(sent))
+        if (!_connections!.SendHeld(connection, now))
         {
             return;
         }
 
         if (connection.CloseAfterReply)
         {
-            Close(connection);
+            _connections.Close(connection);
             return;
         }
 
-        _listenerLoop!.Epoll.Modify(connection.Fd, Libc.EPOLLIN, TokenOf(connection));
         AnswerAll(connection, now);
     }
 
-    private void CloseIdle()
-    {
-        int count = IdleSweep.Collect(_connections, _sweepScratch, _limits.IdleTimeout);
-        for (int i = 0; i < count; i++)
-        {
-            Close(_sweepScratch[i]);
-            _sweepScratch[i] = null!;
-        }
-    }
-
-    private bool IsOpen(HttpConnection connection) => _connections[connection.Slot] == connection;
-
-    private void Close(HttpConnection connection)
-    {
-        _connections[connection.Slot] = null;
-        connection.Release();
-        // Closing also takes it out of the epoll set (no other descriptor refers to the socket).
-        Libc.Close(connection.Fd);
-    }
-
-    private static ulong TokenOf(HttpConnection connection) => ((ulong)connection.Generation << 32) | (uint)connection.Slot;
+    private void CloseIdle() => _connections!.CloseIdle(_limits.IdleTimeout);
 }

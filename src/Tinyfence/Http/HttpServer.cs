@@ -38,8 +38,6 @@ internal sealed partial class HttpServer : IDisposable
         _limits = limits;
         _status = status;
         _log = log;
-        _connections = new HttpConnection?[limits.MaxClients];
-        _sweepScratch = new HttpConnection[limits.MaxClients];
         _reply = new ArrayBufferWriter<byte>(ReplyBytes);
         ReadOnlySpan<byte> body = HttpResponse.ErrorBody(503);
         int head = HttpResponse.WriteHead(_busyReply, 503, HttpResponse.Text, body.Length, close: true);
@@ -71,6 +69,7 @@ internal sealed partial class HttpServer : IDisposable
         try
         {
             _listenerLoop = new ListenerLoop(listener.Fd, "http", _log);
+            _connections = new ConnectionTable<HttpConnection>(_limits.MaxClients, _listenerLoop.Epoll);
         }
         catch
         {

@@ -11,7 +11,7 @@ namespace Tinyfence.Server;
 /// read but not yet handled (at most one input buffer: the loop stops reading a client that does
 /// not take its replies).
 /// </summary>
-internal sealed class Connection(int fd, int slot, uint generation, int maxLineBytes, long nowMs) : IIdleTracked
+internal sealed class Connection(int fd, int slot, uint generation, int maxLineBytes, long nowMs) : ILoopConnection
 {
     private HeldBytes _heldInput;
     private HeldBytes _heldOutput;

@@ -28,12 +28,10 @@ public sealed partial class UnixSocketServer
     // Accepts per turn of the loop, so a burst of connections does not hold up the requests.
     private const int AcceptsPerTurn = 16;
 
-    private readonly Connection?[] _connections;
-    private readonly Connection[] _sweepScratch;
+    private ConnectionTable<Connection>? _connections;
 
     private readonly byte[] _input;
     private readonly ArrayBufferWriter<byte> _output;
-    private uint _generation;
     private bool _closingDown;
     private long _graceEndMs;
 
@@ -45,7 +43,7 @@ public sealed partial class UnixSocketServer
         long nextSweepMs = now + sweepEveryMs;
         try
         {
-            while (!_closingDown || (_clientCount > 0 && now < _graceEndMs))
+            while (!_closingDown || (_connections!.Count > 0 && now < _graceEndMs))
             {
                 int count = _loop!.Epoll.Wait(events, MaxEvents, TimeoutMs(now, nextSweepMs));
                 now = Environment.TickCount64;
@@ -83,14 +81,7 @@ public sealed partial class UnixSocketServer
         }
         finally
         {
-            foreach (Connection? connection in _connections)
-            {
-                if (connection is not null)
-                {
-                    Close(connection);
-                }
-            }
-
+            _connections!.CloseAll();
             _listener!.Dispose();
             _loop!.Dispose();
             _stopped.TrySetResult();
@@ -138,12 +129,13 @@ public sealed partial class UnixSocketServer
 
         ReadOnlySpan<byte> refusal = default;
         int slot = -1;
+        uint generation = 0;
         if (!_options.Allows(peer, _ownUid))
         {
             LogRefusal("not allowed", peer);
             refusal = ServerReplies.NotAllowed;
         }
-        else if ((slot = Array.IndexOf(_connections, null)) < 0)
+        else if (!_connections!.TryReserve(out slot, out generation))
         {
             LogRefusal("too many clients", peer);
             refusal = ServerReplies.TooManyClients;
@@ -156,26 +148,22 @@ public sealed partial class UnixSocketServer
             return;
         }
 
-        var connection = new Connection(fd, slot, ++_generation, _options.MaxLineBytes, now);
+        var connection = new Connection(fd, slot, generation, _options.MaxLineBytes, now);
         try
         {
-            _loop!.Epoll.Add(fd, Libc.EPOLLIN, TokenOf(connection));
+            _connections!.Add(connection);
         }
         catch (IOException e)
         {
             _log.Error($"server: cannot watch a new connection ({e.Message}); closing it");
             Libc.Close(fd);
-            return;
         }
-
-        _connections[slot] = connection;
-        Volatile.Write(ref _clientCount, _clientCount + 1);
     }
 
     private void Serve(ulong token, long now)
     {
-        Connection? connection = _connections[(int)(uint)token];
-        if (connection is null || connection.Generation != (uint)(token >> 32))
+        Connection? connection = _connections!.Find(token);
+        if (connection is null)
         {
             // Closed earlier in this turn.
             return;
@@ -198,9 +186,9 @@ public sealed partial class UnixSocketServer
         {
             _output.ResetWrittenCount();
             _log.Error("server: session ended by an error: " + e);
-            if (IsOpen(connection))
+            if (_connections.IsOpen(connection))
             {
-                Close(connection);
+                _connections.Close(connection);
             }
         }
     }
@@ -227,7 +215,7 @@ public sealed partial class UnixSocketServer
         }
 
         // End of stream (a line without its LF is dropped) or reset.
-        Close(connection);
+        _connections!.Close(connection);
     }
 
     /// <summary>Handles the complete lines in the first <paramref name="length"/> bytes of the input buffer and sends their replies.</summary>
@@ -277,7 +265,7 @@ public sealed partial class UnixSocketServer
         if (_closingDown)
         {
             // What was read is answered; a line not ended yet never will be.
-            Close(connection);
+            _connections!.Close(connection);
             return;
         }
 
@@ -286,7 +274,7 @@ public sealed partial class UnixSocketServer
 
     private void HoldInputIfOpen(Connection connection, ReadOnlySpan<byte> unhandled)
     {
-        if (IsOpen(connection))
+        if (_connections!.IsOpen(connection))
         {
             connection.HoldInput(unhandled);
         }
@@ -304,54 +292,18 @@ public sealed partial class UnixSocketServer
             Volatile.Write(ref _peakBufferedReplyBytes, replies.Length);
         }
 
-        int sent = NonBlockingSend.Send(connection.Fd, replies);
-        if (sent == replies.Length)
-        {
-            _output.ResetWrittenCount();
-            return true;
-        }
-
-        if (sent < 0)
-        {
-            _output.ResetWrittenCount();
-            Close(connection);
-            return false;
-        }
-
-        if (sent > 0)
-        {
-            connection.LastActivityMs = now;
-        }
-
-        connection.HoldOutput(replies[sent..]);
+        bool sent = _connections!.Send(connection, replies, now);
         _output.ResetWrittenCount();
-        _loop!.Epoll.Modify(connection.Fd, Libc.EPOLLOUT, TokenOf(connection));
-        return false;
+        return sent;
     }
 
     /// <summary>The client has room (or is gone): send what it holds; once all is taken, handle the requests held back and read again.</summary>
     private void SendHeld(Connection connection, long now)
     {
-        int sent = NonBlockingSend.Send(connection.Fd, connection.HeldOutput);
-        if (sent < 0)
+        if (_connections!.SendHeld(connection, now))
         {
-            Close(connection);
-            return;
+            Handle(connection, connection.TakeHeldInput(_input), now);
         }
-
-        if (sent == 0)
-        {
-            return;
-        }
-
-        connection.LastActivityMs = now;
-        if (!connection.OutputSent(sent))
-        {
-            return;
-        }
-
-        _loop!.Epoll.Modify(connection.Fd, Libc.EPOLLIN, TokenOf(connection));
-        Handle(connection, connection.TakeHeldInput(_input), now);
     }
 
     private void BeginStop(long now)
@@ -367,41 +319,16 @@ public sealed partial class UnixSocketServer
         _graceEndMs = now + (long)_options.StopGracePeriod.TotalMilliseconds;
         // Closing the listener's last descriptor also takes it out of the epoll set.
         _listener!.Dispose();
-        foreach (Connection? connection in _connections)
-        {
-            // Everything read is answered already, unless the client has not taken the answers.
-            if (connection is not null && !connection.AwaitingWritable)
-            {
-                Close(connection);
-            }
-        }
+        // Everything read is answered already, unless the client has not taken the answers.
+        _connections!.CloseAll(connection => !connection.AwaitingWritable);
     }
 
     private void CloseIdle()
     {
-        int count = IdleSweep.Collect(_connections, _sweepScratch, _options.IdleTimeout);
-        for (int i = 0; i < count; i++)
+        int closed = _connections!.CloseIdle(_options.IdleTimeout);
+        if (closed > 0 && _log.IsEnabled(LogLevel.Debug))
         {
-            if (_log.IsEnabled(LogLevel.Debug))
-            {
-                _log.Write(LogLevel.Debug, "server: closing an idle connection");
-            }
-
-            Close(_sweepScratch[i]);
-            _sweepScratch[i] = null!;
+            _log.Write(LogLevel.Debug, $"server: closed {closed} idle connection(s)");
         }
     }
-
-    private bool IsOpen(Connection connection) => _connections[connection.Slot] == connection;
-
-    private void Close(Connection connection)
-    {
-        _connections[connection.Slot] = null;
-        Volatile.Write(ref _clientCount, _clientCount - 1);
-        connection.Release();
-        // Closing also takes it out of the epoll set (no other descriptor refers to the socket).
-        Libc.Close(connection.Fd);
-    }
-
-    private static ulong TokenOf(Connection connection) => ((ulong)connection.Generation << 32) | (uint)connection.Slot;
 }

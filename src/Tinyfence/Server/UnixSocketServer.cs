@@ -29,7 +29,6 @@ public sealed partial class UnixSocketServer : IDisposable, IAsyncDisposable
     private ListeningSocket? _listener;
     private ListenerLoop? _loop;
     private int _stopState;
-    private int _clientCount;
     private long _peakBufferedReplyBytes;
     private long _lastRefusalLogMs;
     private int _refusalsNotLogged;
@@ -42,8 +41,6 @@ public sealed partial class UnixSocketServer : IDisposable, IAsyncDisposable
         _handler = handler;
         _log = log;
         _ownUid = Libc.GetEffectiveUid();
-        _connections = new Connection?[options.MaxClients];
-        _sweepScratch = new Connection[options.MaxClients];
         _input = GC.AllocateUninitializedArray<byte>(Math.Max(InputBytes, 2 * (options.MaxLineBytes + 2)), pinned: true);
         _output = new ArrayBufferWriter<byte>(OutputBytes);
         _lastRefusalLogMs = Environment.TickCount64 - RefusalLogIntervalMs;
@@ -54,7 +51,7 @@ public sealed partial class UnixSocketServer : IDisposable, IAsyncDisposable
     /// <summary>Completes when the server has stopped and every connection is closed.</summary>
     public Task Completion => _stopped.Task;
 
-    public int ClientCount => Volatile.Read(ref _clientCount);
+    public int ClientCount => _connections?.Count ?? 0;
 
     /// <summary>The most reply bytes a connection has held at once (at most ReplyFlushBytes plus one reply).</summary>
     public long PeakBufferedReplyBytes => Volatile.Read(ref _peakBufferedReplyBytes);
@@ -78,6 +75,7 @@ public sealed partial class UnixSocketServer : IDisposable, IAsyncDisposable
         try
         {
             _loop = new ListenerLoop(listener.Fd, "server", _log);
+            _connections = new ConnectionTable<Connection>(_options.MaxClients, _loop.Epoll);
         }
         catch
         {
