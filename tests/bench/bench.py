@@ -18,7 +18,7 @@ import tempfile
 import time
 import urllib.request
 
-from benchlib import MEM_KEYS, cpu_ticks, spread, status_kib, stop
+from benchlib import MEM_KEYS, cpu_ticks, spread, status_kib, stop, valgrind_copy
 
 # The daemon and the peer watch the same two things, every 10 s, and act on neither at idle:
 # load averages and available memory. monit's "memory usage" is MemTotal minus MemAvailable
@@ -109,9 +109,7 @@ def start_costs(argv):
     instructions = None
     if shutil.which("valgrind"):
         with tempfile.TemporaryDirectory(prefix="tinyfence-bench-callgrind-") as tmp:
-            # A copy, away from the tinyfence.dbg beside dist/tinyfence: Debian 12's valgrind
-            # gives up on its DWARF 5 ("Possibly corrupted debuginfo file") and counts nothing.
-            program = shutil.copy(argv[0], tmp) if os.path.isabs(argv[0]) else argv[0]
+            program = valgrind_copy(argv[0], tmp) if os.path.isabs(argv[0]) else argv[0]
             run = subprocess.run(["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null", program, *argv[1:]],
                                  stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
         for line in run.stderr.splitlines():

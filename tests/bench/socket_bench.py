@@ -33,7 +33,7 @@ import sys
 import tempfile
 import time
 
-from benchlib import compile_c, cpu_ticks, spread, status_kib, stop
+from benchlib import compile_c, cpu_ticks, spread, status_kib, stop, valgrind_copy
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 
@@ -397,6 +397,9 @@ def main():
         linegen, floor, floor_uring = build(tmp)
         servers = [floor_server(floor), redis_server(redis, args.redis_inline),
                    floor_server(floor_uring, "floor_uring", "floor (C io_uring)")]
+        if args.callgrind:
+            binary = valgrind_copy(binary, tmp)
+            args.compare = [f"{label}={valgrind_copy(path, tmp)}" for label, _, path in (c.partition("=") for c in args.compare)]
         tinyfence = tinyfence_server(binary)
 
         # Is the daemon there yet? Once, before the rounds, so a pending daemon costs 5 s in all.
