@@ -90,14 +90,15 @@ public sealed class PatternSet
             while (fd < 0 && Marshal.GetLastPInvokeError() == Errno.EINTR);
         }
 
-        if (fd < 0)
-        {
-            throw Unreadable(path, Marshal.GetLastPInvokeError());
-        }
-
         try
         {
+            if (fd < 0)
+            {
+                throw DescriptorStream.Failure(Marshal.GetLastPInvokeError());
+            }
+
             // A page holds a usual list; a longer one grows the buffer fourfold each time.
+            var file = new DescriptorStream(fd, FileAccess.Read);
             byte[] content = new byte[4096];
             int length = 0;
             while (true)
@@ -112,34 +113,27 @@ public sealed class PatternSet
                     Array.Resize(ref content, (int)Math.Min(4L * length, MaxFileBytes + 1));
                 }
 
-                nint read;
-                fixed (byte* free = &content[length])
-                {
-                    read = Libc.Read(fd, free, (nuint)(content.Length - length));
-                }
-
-                if (read > 0)
-                {
-                    length += (int)read;
-                }
-                else if (read == 0)
+                int read = file.Read(content.AsSpan(length));
+                if (read == 0)
                 {
                     return content.AsSpan(0, length);
                 }
-                else if (Marshal.GetLastPInvokeError() is int errno and not Errno.EINTR)
-                {
-                    throw Unreadable(path, errno);
-                }
+
+                length += read;
             }
+        }
+        catch (IOException e)
+        {
+            throw new AdapterOptionException($"{path}: error: cannot read the patterns file: {e.Message}");
         }
         finally
         {
-            _ = Libc.Close(fd);
+            if (fd >= 0)
+            {
+                _ = Libc.Close(fd);
+            }
         }
     }
-
-    private static AdapterOptionException Unreadable(string path, int errno) =>
-        new($"{path}: error: cannot read the patterns file: {Marshal.GetPInvokeErrorMessage(errno)}");
 
     /// <summary>Compiles the patterns of a file's content; <paramref name="source"/> names it in messages.</summary>
     /// <exception cref="AdapterOptionException">Some lines are not patterns (all reported).</exception>

@@ -1,6 +1,6 @@
 using System.Buffers;
-using System.Runtime.InteropServices;
 using System.Text;
+using Tinyfence.Adapters;
 using Tinyfence.Interop;
 
 namespace Tinyfence.Cli;
@@ -13,13 +13,14 @@ namespace Tinyfence.Cli;
 /// that prints a line or nothing (--version, the filter Apache starts for every POST body) paid
 /// for at every start. Always UTF-8, the encoding of the config files whose text the verbs echo.
 /// </summary>
-internal sealed unsafe class DescriptorWriter(int fd) : TextWriter
+internal sealed class DescriptorWriter(int fd) : TextWriter
 {
     // A line of the verbs' output fits; a longer text (the usage, a config printed back) is
     // encoded into a pooled buffer instead.
     private const int StackBytes = 1024;
 
     private readonly Lock _writing = new();
+    private readonly DescriptorStream _descriptor = new(fd, FileAccess.Write);
 
     // Keeps a high surrogate that ends one write for the low one that starts the next, as
     // Console's encoder does.
@@ -55,7 +56,14 @@ internal sealed unsafe class DescriptorWriter(int fd) : TextWriter
             {
                 int length = _encoder.GetBytes(text, bytes, flush: false);
                 length += _encoder.GetBytes(lineEnd, bytes[length..], flush: false);
-                WriteAll(bytes[..length]);
+                try
+                {
+                    _descriptor.Write(bytes[..length]);
+                }
+                catch (IOException e) when (e.HResult == Errno.EPIPE)
+                {
+                    // A reader that went away is no error, as it is none for Console.
+                }
             }
         }
         finally
@@ -63,38 +71,6 @@ internal sealed unsafe class DescriptorWriter(int fd) : TextWriter
             if (pooled is not null)
             {
                 ArrayPool<byte>.Shared.Return(pooled);
-            }
-        }
-    }
-
-    private void WriteAll(ReadOnlySpan<byte> bytes)
-    {
-        fixed (byte* start = bytes)
-        {
-            for (int done = 0; done < bytes.Length;)
-            {
-                nint written = Libc.Write(fd, start + done, (nuint)(bytes.Length - done));
-                if (written >= 0)
-                {
-                    done += (int)written;
-                    continue;
-                }
-
-                int errno = Marshal.GetLastPInvokeError();
-                switch (errno)
-                {
-                    case Errno.EINTR:
-                        break;
-                    case Errno.EAGAIN:
-                        // A non-blocking descriptor inherited from the caller: wait until it takes more.
-                        var ready = new Libc.PollFd { Fd = fd, Events = Libc.POLLOUT };
-                        _ = Libc.Poll(&ready, 1, -1);
-                        break;
-                    case Errno.EPIPE:
-                        return;
-                    default:
-                        throw new IOException($"{Marshal.GetPInvokeErrorMessage(errno)} (errno {errno})", errno);
-                }
             }
         }
     }
