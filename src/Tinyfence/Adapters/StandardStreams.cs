@@ -1,5 +1,3 @@
-using Microsoft.Win32.SafeHandles;
-
 namespace Tinyfence.Adapters;
 
 /// <summary>
@@ -13,6 +11,5 @@ public static class StandardStreams
 
     public static Stream Output() => Open(1, FileAccess.Write);
 
-    internal static Stream Open(int fd, FileAccess access) =>
-        new FileStream(new SafeFileHandle(fd, ownsHandle: false), access, bufferSize: 0);
+    internal static Stream Open(int fd, FileAccess access) => new DescriptorStream(fd, access);
 }

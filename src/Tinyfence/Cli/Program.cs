@@ -1,5 +1,3 @@
-using System.Globalization;
-using System.Runtime.InteropServices;
 using Tinyfence.Adapters;
 using Tinyfence.Hosting;
 
@@ -28,55 +26,59 @@ internal static class Program
             }
         }
 
+        // Not Console.Out and Console.Error: their first use costs a start more than the verb's own
+        // work (see DescriptorWriter), and --version or the filter of an ordinary POST body prints
+        // nothing else.
+        var output = new DescriptorWriter(1);
+        var error = new DescriptorWriter(2);
         try
         {
             return command == Commands.Version || command == Commands.Help
-                ? Print(command, rest)
-                : command.Run(Arguments.Parse(command, rest), Console.Out, Console.Error);
+                ? Print(command, rest, output, error)
+                : command.Run(Arguments.Parse(command, rest), output, error);
         }
         catch (Exception e) when (e is UsageException or AdapterOptionException or ArgumentException)
         {
             // ArgumentException: a value the runtime refuses (a socket path over the kernel's limit).
-            return Refuse(command, e is AdapterOptionException found ? found.Errors : [e.Message]);
+            return Refuse(command, e is AdapterOptionException found ? found.Errors : [e.Message], error);
         }
     }
 
     /// <summary>
-    /// Runs a verb that only prints a text, and writes the text to fd 1 itself: Console.Out is
-    /// never touched (see <see cref="StandardOutput"/>), so --version starts little beyond the runtime.
+    /// Runs a verb that only prints a text, and says so when the text cannot be written (a full
+    /// disk, a closed stdout) instead of failing with an unhandled exception.
     /// </summary>
-    private static int Print(CommandSpec command, string[] rest)
+    private static int Print(CommandSpec command, string[] rest, TextWriter output, TextWriter error)
     {
-        using var text = new StringWriter(CultureInfo.InvariantCulture);
-        int code = command.Run(Arguments.Parse(command, rest), text, Console.Error);
-        int errno = StandardOutput.Write(text.ToString());
-        if (errno == 0)
+        try
         {
-            return code;
+            return command.Run(Arguments.Parse(command, rest), output, error);
         }
-
-        Console.Error.WriteLine($"tinyfence {command.Name}: cannot write to standard output: {Marshal.GetPInvokeErrorMessage(errno)} (errno {errno})");
-        return ExitCodes.Failure;
+        catch (IOException e)
+        {
+            error.WriteLine($"tinyfence {command.Name}: cannot write to standard output: {e.Message}");
+            return ExitCodes.Failure;
+        }
     }
 
     /// <summary>
     /// Says what is wrong on stderr (for the verbs Apache runs, its error log) and exits 64; the
     /// Apache-facing verbs first fail open, serving Apache until their input ends.
     /// </summary>
-    private static int Refuse(CommandSpec command, IReadOnlyList<string> messages)
+    private static int Refuse(CommandSpec command, IReadOnlyList<string> messages, TextWriter error)
     {
         foreach (string message in messages)
         {
-            Console.Error.WriteLine($"tinyfence {command.Name}: {message}");
+            error.WriteLine($"tinyfence {command.Name}: {message}");
         }
 
         if (command.FailOpen is not { } failOpen)
         {
-            Console.Error.WriteLine("try 'tinyfence --help'");
+            error.WriteLine("try 'tinyfence --help'");
             return ExitCodes.Usage;
         }
 
-        Console.Error.WriteLine($"tinyfence {command.Name}: failing open: {failOpen.Description}");
+        error.WriteLine($"tinyfence {command.Name}: failing open: {failOpen.Description}");
         using Stream input = StandardStreams.Input();
         using Stream output = StandardStreams.Output();
         failOpen.Serve(input, output);

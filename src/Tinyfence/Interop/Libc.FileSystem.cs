@@ -3,7 +3,7 @@ using System.Runtime.InteropServices;
 namespace Tinyfence.Interop;
 
 /// <summary>
-/// The file calls of the /proc readers and of statvfs. Raw descriptors (plain ints), not
+/// The file calls of the /proc readers, of statvfs and of the files read once whole (the filter's patterns). Raw descriptors (plain ints), not
 /// SafeHandles: a reader re-reads the same descriptor every tick, and a per-PID file is opened and
 /// closed within one call, so a SafeHandle would only add an allocation per open.
 /// Only 64-bit Linux (x86-64, arm64) is supported; the constants and the statvfs layout below are
@@ -33,6 +33,9 @@ internal static unsafe partial class Libc
 
     [LibraryImport(Library, EntryPoint = "close", SetLastError = true)]
     public static partial int Close(int fd);
+
+    [LibraryImport(Library, EntryPoint = "read", SetLastError = true)]
+    public static partial nint Read(int fd, byte* buffer, nuint count);
 
     // off_t is 64-bit on every 64-bit glibc target, so pread is pread64.
     [LibraryImport(Library, EntryPoint = "pread", SetLastError = true)]

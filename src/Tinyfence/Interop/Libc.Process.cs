@@ -27,6 +27,7 @@ internal static unsafe partial class Libc
     public const int SigInfoPidOffset = 16;
 
     public const short POLLIN = 0x01;
+    public const short POLLOUT = 0x04;
     public const short POLLERR = 0x08;
     public const short POLLHUP = 0x10;
     public const short POLLNVAL = 0x20;

@@ -1,5 +1,6 @@
 using System.Text;
 using Tinyfence.Adapters;
+using Tinyfence.Testing;
 
 namespace Tinyfence.Tests.Adapters;
 
@@ -67,6 +68,33 @@ public sealed class PatternSetTests : IDisposable
         Assert.Equal(path, set.Source);
         Assert.Equal(1, set.FindFirst("cheap LOANS"u8));
         Assert.Equal($"'loans' ({path}:2)", set.Describe(1));
+    }
+
+    [Fact]
+    public async Task APatternsFifoIsReadToItsEnd()
+    {
+        // No size to trust: the file is read until read(2) says the writer closed it.
+        string path = Path.Combine(_dir, "patterns.fifo");
+        ProcessResult made = ProcessResult.Run("mkfifo", [path]);
+        Assert.True(made.ExitCode == 0, made.ToString());
+        Task writer = Task.Run(() => File.WriteAllText(path, "casino\n" + new string('#', 20_000) + "\nloans\n"));
+        PatternSet set = PatternSet.Load(path);
+        await writer;
+        Assert.Equal(2, set.Count);
+        Assert.Equal(3, set.LineOf(1));
+    }
+
+    [Fact]
+    public void APatternsFileLongerThanSixteenMegabytesIsRefused()
+    {
+        string path = Path.Combine(_dir, "huge.txt");
+        using (FileStream file = File.Create(path))
+        {
+            file.SetLength((16L * 1024 * 1024) + 1); // sparse: zeros, never written
+        }
+
+        var e = Assert.Throws<AdapterOptionException>(() => PatternSet.Load(path));
+        Assert.Equal($"{path}: error: the patterns file is longer than 16777216 bytes", e.Message);
     }
 
     [Fact]
