@@ -3,8 +3,8 @@ using System.Buffers.Text;
 namespace Tinyfence.Blocklist;
 
 /// <summary>
-/// The keys of one rewrite as <see cref="SdbmMapWriter"/> holds them from Add to Commit: one record
-/// per key, back to back in one buffer. A canonical dotted-quad IPv4 address, what a blocklist
+/// A key as <see cref="SdbmMapWriter"/> holds it from Add to Commit (in <see cref="SdbmKeyStore"/>,
+/// records back to back). A canonical dotted-quad IPv4 address, what a blocklist
 /// mostly holds, is a 0 byte and its four octets (5 bytes for 7 to 15 of text); any other key is its
 /// length (1 to 255, never 0) and its bytes. 100,000 IPv4 keys take 500 KB instead of 1.4 MB.
 /// </summary>
@@ -37,7 +37,7 @@ internal static class SdbmKeyRecords
     /// <paramref name="records"/>, or a packed address spelled out into <paramref name="scratch"/>
     /// (at least <see cref="MaxAddressLength"/> bytes).
     /// </summary>
-    public static ReadOnlySpan<byte> Read(ReadOnlySpan<byte> records, ref int offset, Span<byte> scratch)
+    public static ReadOnlySpan<byte> Read(ReadOnlySpan<byte> records, scoped ref int offset, Span<byte> scratch)
     {
         int length = records[offset];
         if (length != PackedAddress)

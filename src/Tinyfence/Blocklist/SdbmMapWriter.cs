@@ -65,15 +65,14 @@ public sealed partial class SdbmMapWriter
     private readonly byte[] _value;
     private readonly int _maxDepth;
 
-    // The keys since Begin, in the order added (SdbmKeyRecords). Nothing else is kept per key: a
-    // key's hash is computed again where it is needed, which costs less than holding it.
-    private byte[] _keys = new byte[16 * 1024];
-    private int _keysUsed;
+    // The keys since Begin, in the order added. Nothing else is kept per key: a key's hash is
+    // computed again where it is needed, which costs less than holding it.
+    private readonly SdbmKeyStore _keys = new();
     private int _count;
     private long _pairBytes;
 
     // Counting sort of the keys by page: _bucketStart[p] .. _bucketStart[p + 1] index into _order,
-    // which holds the offsets of their records.
+    // which holds their handles in _keys.
     private int[] _bucketStart = new int[2];
     private int[] _order = new int[1024];
 
@@ -121,7 +120,7 @@ public sealed partial class SdbmMapWriter
     public void Begin()
     {
         _count = 0;
-        _keysUsed = 0;
+        _keys.Clear();
         _pairBytes = 0;
     }
 
@@ -142,12 +141,7 @@ public sealed partial class SdbmMapWriter
             BlocklistThrowHelper.ThrowBadKeyByte(key[bad]);
         }
 
-        if (_keysUsed + SdbmKeyRecords.MaxRecordLength > _keys.Length)
-        {
-            Array.Resize(ref _keys, _keys.Length * 2);
-        }
-
-        _keysUsed += SdbmKeyRecords.Write(key, _keys.AsSpan(_keysUsed));
+        _keys.Add(key);
         _pairBytes += SdbmFormat.PairCost(key.Length, _value.Length);
         _count++;
     }
@@ -225,9 +219,8 @@ public sealed partial class SdbmMapWriter
         uint mask = (uint)pages - 1;
         int fullest = 0;
         Span<byte> scratch = stackalloc byte[SdbmKeyRecords.MaxAddressLength];
-        for (int offset = 0; offset < _keysUsed;)
+        for (int handle = 0; _keys.TryRead(ref handle, scratch, out ReadOnlySpan<byte> key);)
         {
-            ReadOnlySpan<byte> key = SdbmKeyRecords.Read(_keys, ref offset, scratch);
             ref int page = ref load[(int)(SdbmFormat.Hash(key) & mask)];
             page += SdbmFormat.PairCost(key.Length, _value.Length);
             fullest = Math.Max(fullest, page);
@@ -250,9 +243,9 @@ public sealed partial class SdbmMapWriter
         start.Clear();
         uint mask = (uint)pages - 1;
         Span<byte> scratch = stackalloc byte[SdbmKeyRecords.MaxAddressLength];
-        for (int offset = 0; offset < _keysUsed;)
+        for (int handle = 0; _keys.TryRead(ref handle, scratch, out ReadOnlySpan<byte> key);)
         {
-            start[(int)(SdbmFormat.Hash(SdbmKeyRecords.Read(_keys, ref offset, scratch)) & mask) + 1]++;
+            start[(int)(SdbmFormat.Hash(key) & mask) + 1]++;
         }
 
         for (int p = 1; p <= pages; p++)
@@ -262,11 +255,9 @@ public sealed partial class SdbmMapWriter
 
         // Front to back, so each bucket keeps the order of Add; start[p] is bucket p's next free
         // index, and ends as bucket p + 1's first.
-        for (int offset = 0; offset < _keysUsed;)
+        for (int handle = 0, next = 0; _keys.TryRead(ref next, scratch, out ReadOnlySpan<byte> key); handle = next)
         {
-            int record = offset;
-            int page = (int)(SdbmFormat.Hash(SdbmKeyRecords.Read(_keys, ref offset, scratch)) & mask);
-            _order[start[page]++] = record;
+            _order[start[(int)(SdbmFormat.Hash(key) & mask)]++] = handle;
         }
 
         start[..pages].CopyTo(start[1..]);
@@ -329,8 +320,7 @@ public sealed partial class SdbmMapWriter
         Span<byte> scratch = stackalloc byte[SdbmKeyRecords.MaxAddressLength];
         for (int j = _bucketStart[bucket]; j < _bucketStart[bucket + 1]; j++)
         {
-            int offset = _order[j];
-            ReadOnlySpan<byte> key = SdbmKeyRecords.Read(_keys, ref offset, scratch);
+            ReadOnlySpan<byte> key = _keys.At(_order[j], scratch);
             if (filter != KeyFilter.Any && SdbmPage.TryFind(oldPage, key, out _) != (filter == KeyFilter.InOldPage))
             {
                 continue;
