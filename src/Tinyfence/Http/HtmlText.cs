@@ -19,12 +19,7 @@ internal readonly struct HtmlText(IBufferWriter<byte> output)
     // "yyyy-MM-dd HH:mm:ss UTC" is 23 bytes.
     private const int MaxTimeBytes = 32;
 
-    public void Markup(ReadOnlySpan<byte> html)
-    {
-        Span<byte> span = output.GetSpan(html.Length);
-        html.CopyTo(span);
-        output.Advance(html.Length);
-    }
+    public void Markup(ReadOnlySpan<byte> html) => output.Write(html);
 
     /// <summary>
     /// Text escaped as WebUtility.HtmlEncode escapes it: the five markup characters, Latin-1 from
