@@ -1,5 +1,3 @@
-using System.Buffers.Text;
-
 namespace Tinyfence.Blocklist;
 
 /// <summary>
@@ -47,6 +45,7 @@ internal static class SdbmKeyRecords
             return key;
         }
 
+        // Spelled by hand: a commit reads every key several times, and this is most of the cost.
         int written = 0;
         for (int i = 1; i <= 4; i++)
         {
@@ -55,8 +54,18 @@ internal static class SdbmKeyRecords
                 scratch[written++] = (byte)'.';
             }
 
-            Utf8Formatter.TryFormat(records[offset + i], scratch[written..], out int digits);
-            written += digits;
+            int octet = records[offset + i];
+            if (octet >= 100)
+            {
+                scratch[written++] = (byte)('0' + (octet / 100));
+            }
+
+            if (octet >= 10)
+            {
+                scratch[written++] = (byte)('0' + (octet / 10 % 10));
+            }
+
+            scratch[written++] = (byte)('0' + (octet % 10));
         }
 
         offset += 5;
