@@ -79,9 +79,14 @@ def fetched_memory(binary, conf, port, path, fetches, log_path):
     with open(log_path, "ab") as log:
         proc = subprocess.Popen([binary, "run", "-c", conf], stdin=subprocess.DEVNULL, stdout=log, stderr=log)
     try:
-        time.sleep(1)
         connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
-        connection.request("GET", path)
+        for _ in range(100):  # until the endpoint listens, 10 s at most
+            try:
+                connection.request("GET", path)
+                break
+            except ConnectionRefusedError:
+                connection.close()
+                time.sleep(0.1)
         connection.getresponse().read()
         once = status_kib(proc.pid)
         for _ in range(fetches):
