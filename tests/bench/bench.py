@@ -5,6 +5,7 @@ Absolute figures move by +-15 % between runs and machines (shared/reference/benc
 compare only what is measured here, side by side, and the per-round ratios.
 """
 import argparse
+import http.client
 import json
 import os
 import platform
@@ -70,6 +71,34 @@ def fetch_paths(port, paths):
     for path in paths:
         with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=10) as reply:
             reply.read()
+
+
+def fetched_memory(binary, conf, port, path, fetches, log_path):
+    """The daemon's memory after `path` was fetched once, then after `fetches` more times over one
+    keep-alive connection: a reply that allocates grows the GC heap, which stays grown."""
+    with open(log_path, "ab") as log:
+        proc = subprocess.Popen([binary, "run", "-c", conf], stdin=subprocess.DEVNULL, stdout=log, stderr=log)
+    try:
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+        for _ in range(100):  # until the endpoint listens, 10 s at most
+            try:
+                connection.request("GET", path)
+                break
+            except ConnectionRefusedError:
+                connection.close()
+                time.sleep(0.1)
+        connection.getresponse().read()
+        once = status_kib(proc.pid)
+        for _ in range(fetches):
+            connection.request("GET", path)
+            reply = connection.getresponse()
+            reply.read()
+            if reply.status != 200:
+                raise RuntimeError(f"GET {path}: {reply.status}; see {log_path}")
+        connection.close()
+        return once, status_kib(proc.pid)
+    finally:
+        stop(proc)
 
 
 def startup(commands, runs):
@@ -271,6 +300,26 @@ def main():
         print(f"  {'tf / monit':<12}{ratios}   (per-round ratio)")
     else:
         print("  (monit not installed: no peer figures)")
+
+    fetches = 10_000
+    paths = ("/", "/status.json", "/metrics")
+    with tempfile.TemporaryDirectory(prefix="tinyfence-bench-fetch-") as tmp:
+        conf = os.path.join(tmp, "tinyfence-http.conf")
+        port = free_port()
+        with open(conf, "w") as f:
+            f.write(TINYFENCE_CONF + HTTP_SERVER.format(dir=tmp, port=port))
+        fetched = {path: [] for path in paths}
+        for _ in range(args.rounds):
+            for path in paths:
+                fetched[path].append(fetched_memory(binary, conf, port, path, fetches, os.path.join(tmp, "tinyfence.log")))
+    print()
+    print(f"the HTTP endpoint's RssAnon after a path was fetched once, then {fetches:,} times more on one connection, "
+          f"{args.rounds} interleaved rounds, MB min / median / max (goal: no growth):")
+    for path, rounds in fetched.items():
+        once = spread([o["RssAnon"] for o, _ in rounds], mb)
+        after = spread([a["RssAnon"] for _, a in rounds], mb)
+        growth = spread([a["RssAnon"] - o["RssAnon"] for o, a in rounds], mb)
+        print(f"  {path:<14}{once:>26}{after:>26}{growth:>26}   (once, after, growth)")
 
     if monit:
         seconds = 30

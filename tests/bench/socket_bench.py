@@ -37,15 +37,12 @@ from benchlib import compile_c, cpu_ticks, spread, status_kib, stop, valgrind_co
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 
-# The load drives every one of its keys over the threshold within seconds; the blocklist map of
-# 100,000 blocked addresses would add its own memory (some 5 MB of RssAnon, held by the sdbm
-# writer) to what this bench measures, the socket server.
 TINYFENCE_CONF = """\
 # Socket bench: one table, the socket in the bench's temp dir.
 set run-dir "{dir}"
 set state-dir "{dir}"
 server {{ socket "{sock}" }}
-table "spam" {{ capacity 200000 decay 3 per 1d block above 15 blocklist off }}
+table "spam" {{ capacity 200000 decay 3 per 1d block above 15 }}
 """
 
 READY_TIMEOUT = 5.0

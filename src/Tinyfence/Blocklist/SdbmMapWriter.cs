@@ -65,15 +65,15 @@ public sealed partial class SdbmMapWriter
     private readonly byte[] _value;
     private readonly int _maxDepth;
 
-    private byte[] _keyBytes = new byte[16 * 1024];
-    private int[] _keyStart = new int[1024];
-    private byte[] _keyLength = new byte[1024];
-    private uint[] _keyHash = new uint[1024];
+    // The keys since Begin, in the order added. Nothing else is kept per key: a key's hash is
+    // computed again where it is needed, some 40 ms more CPU a commit of 100,000 keys for 0.4 MB
+    // less held for as long as the daemon runs.
+    private readonly SdbmKeyStore _keys = new();
     private int _count;
-    private int _keyBytesUsed;
     private long _pairBytes;
 
-    // Counting sort of the keys by page: _bucketStart[p] .. _bucketStart[p + 1] index into _order.
+    // Counting sort of the keys by page: _bucketStart[p] .. _bucketStart[p + 1] index into _order,
+    // which holds their handles in _keys.
     private int[] _bucketStart = new int[2];
     private int[] _order = new int[1024];
 
@@ -121,7 +121,7 @@ public sealed partial class SdbmMapWriter
     public void Begin()
     {
         _count = 0;
-        _keyBytesUsed = 0;
+        _keys.Clear();
         _pairBytes = 0;
     }
 
@@ -142,24 +142,7 @@ public sealed partial class SdbmMapWriter
             BlocklistThrowHelper.ThrowBadKeyByte(key[bad]);
         }
 
-        if (_count == _keyStart.Length)
-        {
-            int capacity = _count * 2;
-            Array.Resize(ref _keyStart, capacity);
-            Array.Resize(ref _keyLength, capacity);
-            Array.Resize(ref _keyHash, capacity);
-        }
-
-        if (_keyBytesUsed + key.Length > _keyBytes.Length)
-        {
-            Array.Resize(ref _keyBytes, Math.Max(_keyBytes.Length * 2, _keyBytesUsed + key.Length));
-        }
-
-        key.CopyTo(_keyBytes.AsSpan(_keyBytesUsed));
-        _keyStart[_count] = _keyBytesUsed;
-        _keyLength[_count] = (byte)key.Length;
-        _keyHash[_count] = SdbmFormat.Hash(key);
-        _keyBytesUsed += key.Length;
+        _keys.Add(key);
         _pairBytes += SdbmFormat.PairCost(key.Length, _value.Length);
         _count++;
     }
@@ -235,12 +218,12 @@ public sealed partial class SdbmMapWriter
         Span<int> load = _bucketStart.AsSpan(0, pages);
         load.Clear();
         uint mask = (uint)pages - 1;
-        int cost = SdbmFormat.PairCost(0, _value.Length);
         int fullest = 0;
-        for (int i = 0; i < _count; i++)
+        Span<byte> scratch = stackalloc byte[SdbmKeyRecords.MaxAddressLength];
+        for (int handle = 0; _keys.TryRead(ref handle, scratch, out ReadOnlySpan<byte> key);)
         {
-            ref int page = ref load[(int)(_keyHash[i] & mask)];
-            page += cost + _keyLength[i];
+            ref int page = ref load[(int)(SdbmFormat.Hash(key) & mask)];
+            page += SdbmFormat.PairCost(key.Length, _value.Length);
             fullest = Math.Max(fullest, page);
         }
 
@@ -253,15 +236,17 @@ public sealed partial class SdbmMapWriter
         EnsureBuckets(pages);
         if (_order.Length < _count)
         {
-            _order = new int[_keyStart.Length];
+            // A quarter to spare, not double: the array is held for as long as the writer lives.
+            _order = new int[_count + (_count / 4)];
         }
 
         Span<int> start = _bucketStart.AsSpan(0, pages + 1);
         start.Clear();
         uint mask = (uint)pages - 1;
-        for (int i = 0; i < _count; i++)
+        Span<byte> scratch = stackalloc byte[SdbmKeyRecords.MaxAddressLength];
+        for (int handle = 0; _keys.TryRead(ref handle, scratch, out ReadOnlySpan<byte> key);)
         {
-            start[(int)(_keyHash[i] & mask) + 1]++;
+            start[(int)(SdbmFormat.Hash(key) & mask) + 1]++;
         }
 
         for (int p = 1; p <= pages; p++)
@@ -269,16 +254,15 @@ public sealed partial class SdbmMapWriter
             start[p] += start[p - 1];
         }
 
-        // Fill back to front so each bucket keeps the order of Add; start[p] ends as the bucket's first index.
-        for (int i = _count - 1; i >= 0; i--)
+        // Front to back, so each bucket keeps the order of Add; start[p] is bucket p's next free
+        // index, and ends as bucket p + 1's first.
+        for (int handle = 0, next = 0; _keys.TryRead(ref next, scratch, out ReadOnlySpan<byte> key); handle = next)
         {
-            int page = (int)(_keyHash[i] & mask);
-            _order[--start[page + 1]] = i;
+            _order[start[(int)(SdbmFormat.Hash(key) & mask)]++] = handle;
         }
 
-        // The loop above moved each start[p + 1] down to bucket p's first index; shift into place.
-        start[1..].CopyTo(start);
-        start[pages] = _count;
+        start[..pages].CopyTo(start[1..]);
+        start[0] = 0;
     }
 
     private void EnsureBuckets(int pages)
@@ -334,11 +318,10 @@ public sealed partial class SdbmMapWriter
     private int PutBucket(Span<byte> target, int bucket, ReadOnlySpan<byte> oldPage, KeyFilter filter)
     {
         int placed = 0;
-        ReadOnlySpan<byte> keyBytes = _keyBytes;
+        Span<byte> scratch = stackalloc byte[SdbmKeyRecords.MaxAddressLength];
         for (int j = _bucketStart[bucket]; j < _bucketStart[bucket + 1]; j++)
         {
-            int index = _order[j];
-            ReadOnlySpan<byte> key = keyBytes.Slice(_keyStart[index], _keyLength[index]);
+            ReadOnlySpan<byte> key = _keys.At(_order[j], scratch);
             if (filter != KeyFilter.Any && SdbmPage.TryFind(oldPage, key, out _) != (filter == KeyFilter.InOldPage))
             {
                 continue;

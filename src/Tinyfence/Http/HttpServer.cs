@@ -12,8 +12,7 @@ namespace Tinyfence.Http;
 /// on a TCP address or a Unix socket. It keeps the line server's limits: the server section's
 /// client count and idle timeout, and on a Unix socket its file mode, group and peer rules. One
 /// thread owns the listener and every connection (an epoll loop on the line server's pieces,
-/// <c>HttpServer.Loop.cs</c>): no thread pool, and a request allocates nothing
-/// (the status page aside, which builds its text).
+/// <c>HttpServer.Loop.cs</c>): no thread pool, and a request allocates nothing.
 /// </summary>
 internal sealed partial class HttpServer : IDisposable
 {

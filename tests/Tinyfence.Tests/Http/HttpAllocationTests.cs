@@ -11,8 +11,8 @@ using Tinyfence.Tests.Support;
 namespace Tinyfence.Tests.Http;
 
 /// <summary>
-/// What the endpoint's loop thread allocates while a keep-alive client asks for /metrics and
-/// /status.json over a real socket, read on that thread (<see cref="HttpServer.LoopAllocatedBytes"/>),
+/// What the endpoint's loop thread allocates while a keep-alive client asks for the status page,
+/// /metrics and /status.json over a real socket, read on that thread (<see cref="HttpServer.LoopAllocatedBytes"/>),
 /// so the test host's own background allocations do not count: every byte a request costs the
 /// server does, and the bound is 0. The client is blocking socket calls on spans.
 /// </summary>
@@ -32,6 +32,7 @@ public sealed class HttpAllocationTests : IDisposable
     }
 
     [Theory]
+    [InlineData("/")]
     [InlineData("/metrics")]
     [InlineData("/status.json")]
     public void RequestsAllocateNothingAfterWarmUp(string path)
