@@ -31,6 +31,7 @@ import argparse
 import glob
 import os
 import random
+import shutil
 import socket
 import statistics
 import subprocess
@@ -269,6 +270,9 @@ def callgrind_cost(binary, hits, addresses):
     warm-up flood and dumped once it has sent everything, for HITS / 5 and HITS hits."""
     counts = {}
     with tempfile.TemporaryDirectory(prefix="tf-share-bench-") as tmp:
+        # A copy without its symbols beside it: valgrind reading dist/tinyfence.dbg's 10 MB of
+        # DWARF took minutes on a loaded machine, and totals need no names.
+        binary = shutil.copy(binary, os.path.join(tmp, "tinyfence"))
         redis, sock = start_redis(tmp)
         try:
             for kind in ("alone", "shared"):

@@ -63,8 +63,11 @@ internal sealed partial class TableShare
     }
 
     /// <summary>
-    /// Sends what is queued, a round of pipelined scripts at a time, until the queue is empty (a
-    /// backlog catching up); each reply must come within <see cref="ReplyTimeoutMs"/> (the connection's timeout).
+    /// Sends what is queued, a round of pipelined scripts at a time, for as long as rounds come
+    /// full (a backlog catching up); each reply must come within <see cref="ReplyTimeoutMs"/> (the
+    /// connection's timeout). A round that is not full ends it, though hits came meanwhile: they
+    /// wait for the next interval, else a steady trickle of requests would be sent a few hits per
+    /// round trip, two thread wake-ups each.
     /// </summary>
     private void SendQueued(RespConnection redis)
     {
@@ -101,6 +104,10 @@ internal sealed partial class TableShare
             if (reload)
             {
                 LoadScript(redis);
+            }
+            else if (count < _batch.Length)
+            {
+                return;
             }
         }
     }

@@ -109,28 +109,10 @@ public sealed class RespConnectionTests : IDisposable
     }
 
     [Fact]
-    public async Task AServerKilledWhileAReplyIsAwaitedEndsTheRead()
-    {
-        using RespConnection redis = Open();
-        Task waiting = AwaitReplyOfBlockingPop(redis);
-
-        _redis.Kill();
-
-        Exception ended = await Assert.ThrowsAnyAsync<Exception>(() => waiting.WaitAsync(Patience.Short));
-        Assert.True(ended is IOException or SocketException, ended.ToString());
-    }
+    public Task AServerKilledWhileAReplyIsAwaitedEndsTheRead() => AssertAWaitingReadEndsWhen(_ => _redis.Kill());
 
     [Fact]
-    public async Task AbortFromAnotherThreadEndsAReadThatWaits()
-    {
-        using RespConnection redis = Open();
-        Task waiting = AwaitReplyOfBlockingPop(redis);
-
-        redis.Abort();
-
-        Exception ended = await Assert.ThrowsAnyAsync<Exception>(() => waiting.WaitAsync(Patience.Short));
-        Assert.True(ended is IOException or SocketException, ended.ToString());
-    }
+    public Task AbortFromAnotherThreadEndsAReadThatWaits() => AssertAWaitingReadEndsWhen(redis => redis.Abort());
 
     [Fact]
     public void AReplyThatTakesLongerThanTheTimeoutEndsTheRead()
@@ -151,12 +133,18 @@ public sealed class RespConnectionTests : IDisposable
         Assert.ThrowsAny<Exception>(() => Open());
     }
 
-    /// <summary>A read on a thread of its own, waiting for a reply that never comes (a pop from a list nobody fills).</summary>
-    private static Task AwaitReplyOfBlockingPop(RespConnection redis)
+    /// <summary>A read on a thread of its own, waiting for a reply that never comes (a pop from a list nobody fills), then <paramref name="interrupt"/>.</summary>
+    private async Task AssertAWaitingReadEndsWhen(Action<RespConnection> interrupt)
     {
+        using RespConnection redis = Open();
         Send(redis, "BLPOP", "never", "0");
         redis.Flush();
-        return Task.Factory.StartNew(() => redis.ReadReply(SkipReply.Instance), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+        Task waiting = Task.Factory.StartNew(() => redis.ReadReply(SkipReply.Instance), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+
+        interrupt(redis);
+
+        Exception ended = await Assert.ThrowsAnyAsync<Exception>(() => waiting.WaitAsync(Patience.Short));
+        Assert.True(ended is IOException or SocketException, ended.ToString());
     }
 
     private static void Send(RespConnection redis, params string[] words)
