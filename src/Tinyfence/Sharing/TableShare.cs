@@ -92,7 +92,8 @@ internal sealed partial class TableShare : IHitObserver, IDisposable
     {
         _table.HitObserver = null;
         _stop.Cancel();
-        // Both loops end at the cancellation (it aborts their connections and ends their pauses); bounded all the same.
+        // Both loops end at the cancellation (it aborts their connections and ends their pauses);
+        // bounded all the same: a thread still inside a name lookup keeps what it uses undisposed.
         bool ended = (_sending?.Join(LongestRetryMs) ?? true) & (_listening?.Join(LongestRetryMs) ?? true);
         if (ended)
         {
