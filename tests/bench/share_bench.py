@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Tables shared through Redis (issue 17): what one Redis absorbs, how fast a block travels, what a node pays.
 
-  python3 tests/bench/share_bench.py --binary dist/tinyfence [--nodes 3] [--hits 50000] [--rounds 3] [--spam-addresses 100] [--callgrind]
+  python3 tests/bench/share_bench.py --binary dist/tinyfence [--nodes 3] [--hits 50000] [--single-hits 10000] [--rounds 3] [--spam-addresses 100] [--callgrind]
 
 1. Redis's side: NODES daemons share table "spam" through one redis-server (Unix socket); each is
    sent HITS quiet, pipelined HIT requests over 100,000 addresses at once. Reported: Redis's CPU
@@ -11,21 +11,27 @@
 2. Block propagation: a HIT of 20 points on node A, then CHECK on node B until BLOCK; p50 / p99
    over 200 addresses, back to back (a hit waits for the next 50 ms batch) and 0.2 s apart (the
    first hit after a quiet spell is sent at once).
-3. A node's CPU per request, shared and not, same load (HITS quiet HIT requests, then a PING
-   that answers once all are counted), interleaved rounds: the daemon's threads' time on a CPU
-   (/proc/PID/task/*/schedstat, in ns: utime + stime come in 10 ms ticks, 0.2 µs a request here)
-   / requests.
+3. A node's CPU per request, shared and not, same load, interleaved rounds: the daemon's threads'
+   time on a CPU (/proc/PID/task/*/schedstat, in ns: utime + stime come in 10 ms ticks, 0.2 µs a
+   request here) / requests, over two floods in windows of the same length for both (idle
+   upkeep counted alike). Twice: pipelined (HITS quiet HIT requests in one write, then a PING that
+   answers once all are counted: the table's and the sharing's cost with nothing around it), and
+   one at a time (SINGLE_HITS HIT requests, each answered with the score and sent once the one
+   before was, the way an Apache RewriteMap adapter asks: a request's real cost on the node, its
+   socket wake-up included).
 1 and 3 run twice: hits spread over 100,000 addresses (nothing for a node to coalesce), and spam
 from SPAM_ADDRESSES addresses (a script's hits of one address and second are sent as one).
 4. With --callgrind: the instructions a node executes per HIT, alone and shared, under valgrind
    (a count, the same whatever else loads the machine): the difference between a flood of HITS
-   and one of HITS / 5, divided by the hits between, the sender's work until Redis holds them included.
+   and one of HITS / 5, divided by the hits between, the sender's work until Redis holds them
+   included, the main thread's (the upkeep's once-a-second sweep) left out.
 Numbers depend on the machine and on what else runs on it: compare only within one run.
 """
 import argparse
 import glob
 import os
 import random
+import shutil
 import socket
 import statistics
 import subprocess
@@ -94,6 +100,16 @@ class Node:
         self.reader.readline()
         self.conn.sendall(payload + b"PING\n")
         assert self.reader.readline() == b"PONG\n"
+
+    def one_at_a_time(self, lines):
+        """Hits each answered with the address's score and sent once the one before was, on a
+        connection of their own (not quiet)."""
+        with socket.socket(socket.AF_UNIX) as conn:
+            conn.connect(self.sock)
+            reader = conn.makefile("rb")
+            for line in lines:
+                conn.sendall(line)
+                reader.readline()
 
     def close(self):
         self.conn.close()
@@ -200,26 +216,48 @@ def propagation(binary, trials, pause_s):
             stop(redis)
 
 
-def node_cost(binary, hits, rounds, seed, addresses):
-    """(shared, alone) CPU µs per request, one pair of rounds at a time."""
+def node_cost(binary, hits, rounds, seed, addresses, floods=2, one_at_a_time=False):
+    """(shared, alone) CPU µs per request, one pair of rounds at a time. Each node takes FLOODS
+    floods of HITS quiet HITs, each in a window of the same length for both kinds (the shared
+    node's ends once it has sent every hit), so both count the same idle upkeep (the table's sweep
+    once a second, about 1 ms at this capacity): a drain only the shared node waited for would
+    charge it to sharing. ONE_AT_A_TIME: each HIT waits for its answer, as an Apache RewriteMap
+    adapter sends them (a socket wake-up per request), instead of one pipelined write."""
     results = {"shared": [], "alone": []}
+    window_s = 5.0 if one_at_a_time else 3.0
     with tempfile.TemporaryDirectory(prefix="tf-share-bench-") as tmp:
         redis, sock = start_redis(tmp)
         try:
-            payload = hit_payload(hits, seed, addresses)
+            payloads = [hit_payload(hits, seed + i, addresses) for i in range(floods)]
+            warm = hit_payload(40_000, seed + 100, addresses)
+            lines = [p.splitlines(keepends=True) for p in payloads] if one_at_a_time else None
             for r in range(rounds):
                 for kind in ("alone", "shared"):
-                    prefix = f"r{r}-{len(addresses)}:"
-                    node = Node(binary, tmp, f"{kind}{r}", "unix://" + sock if kind == "shared" else None, prefix)
+                    prefix = f"r{r}-{len(addresses)}-{one_at_a_time}:"
+                    name = f"{kind}{r}{'-single' if one_at_a_time else ''}"
+                    node = Node(binary, tmp, name, "unix://" + sock if kind == "shared" else None, prefix)
                     try:
-                        warm = hit_payload(1000, seed + 1)
-                        node.flood(warm)
+                        # Warm: the hit queue's ring (65,536 hits, 1.5 MiB) is touched once, as in a node
+                        # that has run a while; its first pass costs a page fault every 170 hits.
+                        for _ in range(2):
+                            node.flood(warm)
+                            if kind == "shared":
+                                drained(sock, 0.5)
                         cpu0 = cpu_ns(node.proc.pid)
-                        node.flood(payload)
-                        if kind == "shared":
-                            # The sender's work is the node's too: counted until it has sent every hit.
-                            drained(sock)
-                        results[kind].append((cpu_ns(node.proc.pid) - cpu0) / 1e3 / hits)
+                        for i in range(floods):
+                            t0 = time.monotonic()
+                            if one_at_a_time:
+                                node.one_at_a_time(lines[i])
+                            else:
+                                node.flood(payloads[i])
+                            if kind == "shared":
+                                # The sender's work is the node's too: counted until it has sent every hit.
+                                drained(sock, 0.5)
+                            spent = time.monotonic() - t0
+                            if spent > window_s:
+                                raise SystemExit(f"share bench: a flood took {spent:.1f} s, longer than its {window_s} s window: the machine is too loaded to compare")
+                            time.sleep(window_s - spent)
+                        results[kind].append((cpu_ns(node.proc.pid) - cpu0) / 1e3 / (hits * floods))
                     finally:
                         node.close()
         finally:
@@ -232,13 +270,16 @@ def callgrind_cost(binary, hits, addresses):
     warm-up flood and dumped once it has sent everything, for HITS / 5 and HITS hits."""
     counts = {}
     with tempfile.TemporaryDirectory(prefix="tf-share-bench-") as tmp:
+        # A copy without its symbols beside it: valgrind reading dist/tinyfence.dbg's 10 MB of
+        # DWARF took minutes on a loaded machine, and totals need no names.
+        binary = shutil.copy(binary, os.path.join(tmp, "tinyfence"))
         redis, sock = start_redis(tmp)
         try:
             for kind in ("alone", "shared"):
                 for count in (hits // 5, hits):
                     name = f"cg-{kind}-{count}"
                     out = os.path.join(tmp, name + ".out")
-                    node = Node(["valgrind", "--tool=callgrind", f"--callgrind-out-file={out}.%p", binary], tmp, name,
+                    node = Node(["valgrind", "--tool=callgrind", "--separate-threads=yes", f"--callgrind-out-file={out}.%p", binary], tmp, name,
                                 "unix://" + sock if kind == "shared" else None, f"{name}:", patience=300.0)
                     try:
                         node.flood(hit_payload(2000, 5, addresses))
@@ -265,13 +306,22 @@ def settle(sock, kind):
 
 
 def measured_instructions(prefix):
-    """The instructions of the dump named "measured" (callgrind writes one file per dump: PREFIX.N)."""
-    for path in glob.glob(prefix + ".*"):
+    """The instructions of the dump named "measured", every thread's but the main one's
+    (callgrind writes a file per dump and thread: PREFIX.N-T, the main thread T = 01). The main
+    thread runs the once-a-second upkeep, whose sweep of the whole table (about 3 million
+    instructions at this capacity) lands in one window and not in another; requests and sharing
+    run on threads of their own."""
+    total, found = 0, False
+    for path in glob.glob(prefix + ".*-*"):
         with open(path) as f:
             text = f.read()
         if "\ndesc: Trigger: dump measured\n" in text:
-            return int(text.split("\nsummary: ", 1)[1].split()[0])
-    raise SystemExit(f"share bench: no callgrind dump 'measured' at {prefix}.*")
+            found = True
+            if not path.endswith("-01"):
+                total += int(text.split("\nsummary: ", 1)[1].split()[0])
+    if not found:
+        raise SystemExit(f"share bench: no callgrind dump 'measured' at {prefix}.*")
+    return total
 
 
 def cpu_ns(pid):
@@ -295,6 +345,7 @@ def main():
     parser.add_argument("--binary", default="dist/tinyfence")
     parser.add_argument("--nodes", type=int, default=3)
     parser.add_argument("--hits", type=int, default=50_000, help="hits per node (above 65,536 a node's queue drops)")
+    parser.add_argument("--single-hits", type=int, default=10_000, help="hits per flood sent one at a time")
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--trials", type=int, default=200)
     parser.add_argument("--spam-addresses", type=int, default=100, help="the few addresses of the spam passes")
@@ -317,13 +368,16 @@ def main():
         lat = propagation(binary, args.trials, pause_s)
         print(f"  p50 {lat[len(lat) // 2]:.1f} ms, p99 {lat[int(len(lat) * 0.99) - 1]:.1f} ms, max {lat[-1]:.1f} ms")
 
-    for addresses, label in spreads:
-        print(f"\n== node CPU per quiet HIT request, {args.hits} requests over {label}, shared vs alone, {args.rounds} interleaved rounds ==")
-        cost = node_cost(binary, args.hits, args.rounds, 99, addresses)
-        for kind in ("alone", "shared"):
-            print(f"  {kind}: {fmt_spread(cost[kind], 'µs')} (min / median / max)")
-        ratios = [s / a for s, a in zip(cost["shared"], cost["alone"])]
-        print(f"  shared / alone per round: {fmt_spread(ratios, '×')}")
+    for one_at_a_time, hits in ((False, args.hits), (True, args.single_hits)):
+        for addresses, label in spreads:
+            how = "one at a time (each waits for its answer)" if one_at_a_time else "quiet, pipelined (one write)"
+            print(f"\n== node CPU per HIT request, 2 x {hits} requests {how} over {label}, shared vs alone, {args.rounds} interleaved rounds ==")
+            cost = node_cost(binary, hits, args.rounds, 99, addresses, one_at_a_time=one_at_a_time)
+            for kind in ("alone", "shared"):
+                print(f"  {kind}: {fmt_spread(cost[kind], 'µs')} (min / median / max)")
+            ratios = [s / a for s, a in zip(cost["shared"], cost["alone"])]
+            print(f"  shared / alone per round: {fmt_spread(ratios, '×')}; shared - alone per round: "
+                  f"{fmt_spread([(s - a) * 1000 for s, a in zip(cost['shared'], cost['alone'])], 'ns')}")
 
     for addresses, label in spreads if args.callgrind else ():
         print(f"\n== node instructions per quiet HIT request under callgrind, {args.hits // 5} and {args.hits} requests over {label} ==")

@@ -10,7 +10,7 @@ namespace Tinyfence.Sharing;
 /// The sender copies hits out without removing them and removes them once Redis applied them, so
 /// a batch lost with its connection is sent again.
 /// </summary>
-internal sealed class HitQueue
+internal sealed class HitQueue : IDisposable
 {
     private readonly Lock _lock = new();
     private readonly QueuedHit[] _ring;
@@ -23,9 +23,11 @@ internal sealed class HitQueue
     private long _tail;
     private long _dropped;
 
-    // The sender waiting for a hit in an empty queue, woken by the hit that comes: idle, it sleeps
-    // instead of waking every interval to find nothing.
-    private TaskCompletionSource? _firstHit;
+    // The sender waits on it in an empty queue, and the hit that comes sets it: idle, the sender
+    // sleeps instead of waking every interval to find nothing; busy, a hit costs no more than a
+    // look at _senderWaits, which only the first hit after a quiet spell finds true.
+    private readonly ManualResetEventSlim _hitCame = new(false, spinCount: 0);
+    private bool _senderWaits;
 
     /// <param name="capacity">A power of two.</param>
     public HitQueue(int capacity)
@@ -57,7 +59,7 @@ internal sealed class HitQueue
 
     public void Add(IpKey key, int points, uint at)
     {
-        TaskCompletionSource? waiting;
+        bool wake;
         lock (_lock)
         {
             if (_tail - _head == _ring.Length)
@@ -68,27 +70,32 @@ internal sealed class HitQueue
 
             _ring[_tail & _mask] = new QueuedHit(key, points, at);
             _tail++;
-            waiting = _firstHit;
-            _firstHit = null;
+            wake = _senderWaits;
+            _senderWaits = false;
         }
 
-        // Once per quiet spell; the sender goes on on the thread pool, not on this request's thread.
-        waiting?.TrySetResult();
+        // Once per quiet spell: the sender's thread goes on, this request's thread does not wait for it.
+        if (wake)
+        {
+            _hitCame.Set();
+        }
     }
 
-    /// <summary>Completes when the queue holds a hit: at once when it does, else when one is added.</summary>
-    public Task WhenNotEmptyAsync(CancellationToken cancel)
+    /// <summary>Returns when the queue holds a hit: at once when it does, else when one is added; throws when <paramref name="cancel"/> is.</summary>
+    public void WaitUntilNotEmpty(CancellationToken cancel)
     {
         lock (_lock)
         {
             if (_tail != _head)
             {
-                return Task.CompletedTask;
+                return;
             }
 
-            _firstHit ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            return _firstHit.Task.WaitAsync(cancel);
+            _hitCame.Reset();
+            _senderWaits = true;
         }
+
+        _hitCame.Wait(cancel);
     }
 
     /// <summary>Copies the oldest hits into <paramref name="batch"/>; returns how many, and the sequence number of the first.</summary>
@@ -115,4 +122,6 @@ internal sealed class HitQueue
             _head = Math.Max(_head, Math.Min(end, _tail));
         }
     }
+
+    public void Dispose() => _hitCame.Dispose();
 }

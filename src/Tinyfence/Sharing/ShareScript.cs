@@ -12,8 +12,12 @@ internal static class ShareScript
 {
     // Times are the nodes' table clocks (Unix seconds), never Redis's: a hit is scored at the time
     // it was taken, even when a backlog brings it minutes later. A block is announced when an
-    // address crosses the threshold, and again when further hits push its end a whole period past
-    // the end last announced, so nodes that adopted it keep it as long as Redis does.
+    // address crosses the threshold; a block the nodes hold needs no message, so it is announced
+    // again only when the end last announced is less than a period away (or past) and further hits
+    // pushed the end a whole period past it: spam renews each block about once a period, not with
+    // every batch to every node, and a node that adopted it keeps it as long as hits keep coming.
+    // Hits that stop leave a node's block ending at the end last announced, however far Redis's
+    // goes: the address's next hit on any node announces it again.
     //
     // hit:  KEYS = score key prefix, blocked set; ARGV = "hit", decay points, period, block above,
     //       channel, then ADDRESS POINTS AT for each hit (an address's hits of one second come summed,
@@ -59,7 +63,7 @@ internal static class ShareScript
             if points > 0 then ends = decayed + math.ceil((score - above) / points) * period end
             redis.call('ZADD', blocked, ends, address)
             local last = tonumber(stored[3])
-            if before <= above or last == nil or ends >= last + period then
+            if before <= above or last == nil or last <= now or (last < now + period and ends >= last + period) then
               redis.call('HSET', key, 'a', ends)
               redis.call('PUBLISH', channel, address .. ' ' .. score .. ' ' .. decayed)
               announced = announced + 1

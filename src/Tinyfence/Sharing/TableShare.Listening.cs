@@ -5,7 +5,7 @@ namespace Tinyfence.Sharing;
 
 internal sealed partial class TableShare
 {
-    private async Task ListenLoopAsync()
+    private void ListenLoop()
     {
         int retryMs = FirstRetryMs;
         var announcements = new Announcements(this);
@@ -14,56 +14,62 @@ internal sealed partial class TableShare
             bool connected = false;
             try
             {
-                using var timeout = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token);
-                timeout.CancelAfter(ReplyTimeoutMs);
-                await using RespConnection redis = await ConnectAsync(timeout.Token).ConfigureAwait(false);
-                RespWriter.Command(redis.Output, 2);
-                RespWriter.Bulk(redis.Output, "SUBSCRIBE"u8);
-                RespWriter.Bulk(redis.Output, _blockedKey);
-                await redis.FlushAsync(timeout.Token).ConfigureAwait(false);
-                await redis.ReadReplyAsync(SkipReply.Instance, timeout.Token).ConfigureAwait(false);
-
-                // Subscribed first, loaded second: a block announced in between is in both, and adopting is idempotent.
-                int loaded = await LoadBlocksAsync(timeout.Token).ConfigureAwait(false);
-                timeout.CancelAfter(Timeout.Infinite);
-                _health.Reached();
-                connected = true;
-                _log.Info($"table \"{_table.Spec.Name}\": sharing scores through redis {Section.Url}, listening for blocks; {loaded} blocked addresses adopted from it");
-
-                retryMs = FirstRetryMs;
-                while (true)
+                using RespConnection redis = Connect(out CancellationTokenRegistration abortAtStop);
+                using (abortAtStop)
                 {
-                    await redis.ReadReplyAsync(announcements, _stop.Token).ConfigureAwait(false);
+                    RespWriter.Command(redis.Output, 2);
+                    RespWriter.Bulk(redis.Output, "SUBSCRIBE"u8);
+                    RespWriter.Bulk(redis.Output, _blockedKey);
+                    redis.Flush();
+                    redis.ReadReply(SkipReply.Instance);
+
+                    // Subscribed first, loaded second: a block announced in between is in both, and adopting is idempotent.
+                    int loaded = LoadBlocks();
+                    // Announcements come when they come: no timeout while listening.
+                    redis.TimeoutMs = 0;
+                    _health.Reached();
+                    connected = true;
+                    _log.Info($"table \"{_table.Spec.Name}\": sharing scores through redis {Section.Url}, listening for blocks; {loaded} blocked addresses adopted from it");
+
+                    retryMs = FirstRetryMs;
+                    while (true)
+                    {
+                        redis.ReadReply(announcements);
+                    }
                 }
             }
-            catch (Exception e) when (IsConnectionProblem(e) && !_stop.IsCancellationRequested)
+            catch (Exception e) when (EndsTheConnection(e))
             {
-                retryMs = await PauseAfterAsync(e, retryMs, connected).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException)
-            {
-                return;
+                if (_stop.IsCancellationRequested)
+                {
+                    return;
+                }
+
+                retryMs = PauseAfter(e, retryMs, connected);
             }
         }
     }
 
     /// <summary>Adopts the blocks in force now, from a connection of its own (the listening one may only listen); returns how many were adopted.</summary>
-    private async Task<int> LoadBlocksAsync(CancellationToken cancel)
+    private int LoadBlocks()
     {
-        await using RespConnection redis = await ConnectAsync(cancel).ConfigureAwait(false);
-        RespWriter.Command(redis.Output, 8);
-        RespWriter.Bulk(redis.Output, "EVAL"u8);
-        RespWriter.Bulk(redis.Output, ShareScript.Source);
-        RespWriter.Bulk(redis.Output, 2);
-        RespWriter.Bulk(redis.Output, _scorePrefix);
-        RespWriter.Bulk(redis.Output, _blockedKey);
-        RespWriter.Bulk(redis.Output, "load"u8);
-        RespWriter.Bulk(redis.Output, _table.Now);
-        RespWriter.Bulk(redis.Output, _table.Spec.Capacity);
-        var blocks = new BlockList(this);
-        await redis.FlushAsync(cancel).ConfigureAwait(false);
-        await redis.ReadReplyAsync(blocks, cancel).ConfigureAwait(false);
-        return blocks.Adopted;
+        using RespConnection redis = Connect(out CancellationTokenRegistration abortAtStop);
+        using (abortAtStop)
+        {
+            RespWriter.Command(redis.Output, 8);
+            RespWriter.Bulk(redis.Output, "EVAL"u8);
+            RespWriter.Bulk(redis.Output, ShareScript.Source);
+            RespWriter.Bulk(redis.Output, 2);
+            RespWriter.Bulk(redis.Output, _scorePrefix);
+            RespWriter.Bulk(redis.Output, _blockedKey);
+            RespWriter.Bulk(redis.Output, "load"u8);
+            RespWriter.Bulk(redis.Output, _table.Now);
+            RespWriter.Bulk(redis.Output, _table.Spec.Capacity);
+            var blocks = new BlockList(this);
+            redis.Flush();
+            redis.ReadReply(blocks);
+            return blocks.Adopted;
+        }
     }
 
     /// <summary>The blocks in force, as the script's <c>load</c> lists them.</summary>

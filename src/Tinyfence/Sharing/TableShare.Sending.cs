@@ -13,7 +13,7 @@ internal sealed partial class TableShare
     private readonly HitCoalescer _coalescer = new(HitsPerScript);
     private readonly HitArguments _hitArguments = new();
 
-    private async Task SendLoopAsync()
+    private void SendLoop()
     {
         int retryMs = FirstRetryMs;
         while (!_stop.IsCancellationRequested)
@@ -21,60 +21,63 @@ internal sealed partial class TableShare
             bool connected = false;
             try
             {
-                using var timeout = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token);
-                timeout.CancelAfter(ReplyTimeoutMs);
-                await using RespConnection redis = await ConnectAsync(timeout.Token).ConfigureAwait(false);
-                await LoadScriptAsync(redis, timeout.Token).ConfigureAwait(false);
-                timeout.CancelAfter(Timeout.Infinite);
-                _health.Reached();
-                connected = true;
-                retryMs = FirstRetryMs;
-                while (true)
+                using RespConnection redis = Connect(out CancellationTokenRegistration abortAtStop);
+                using (abortAtStop)
                 {
-                    await _queue.WhenNotEmptyAsync(_stop.Token).ConfigureAwait(false);
-                    await SendQueuedAsync(redis, timeout).ConfigureAwait(false);
-                    // The hits that come meanwhile make the next batch: a round of scripts per interval at most.
-                    await Task.Delay(SendIntervalMs, _stop.Token).ConfigureAwait(false);
+                    LoadScript(redis);
+                    _health.Reached();
+                    connected = true;
+                    retryMs = FirstRetryMs;
+                    while (true)
+                    {
+                        _queue.WaitUntilNotEmpty(_stop.Token);
+                        SendQueued(redis);
+                        // The hits that come meanwhile make the next batch: a round of scripts per interval at most.
+                        if (_stop.Token.WaitHandle.WaitOne(SendIntervalMs))
+                        {
+                            return;
+                        }
+                    }
                 }
             }
-            catch (Exception e) when (IsConnectionProblem(e) && !_stop.IsCancellationRequested)
+            catch (Exception e) when (EndsTheConnection(e))
             {
-                retryMs = await PauseAfterAsync(e, retryMs, connected).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException)
-            {
-                return;
+                if (_stop.IsCancellationRequested)
+                {
+                    return;
+                }
+
+                retryMs = PauseAfter(e, retryMs, connected);
             }
         }
     }
 
-    private async ValueTask LoadScriptAsync(RespConnection redis, CancellationToken cancel)
+    private void LoadScript(RespConnection redis)
     {
         RespWriter.Command(redis.Output, 3);
         RespWriter.Bulk(redis.Output, "SCRIPT"u8);
         RespWriter.Bulk(redis.Output, "LOAD"u8);
         RespWriter.Bulk(redis.Output, ShareScript.Source);
-        await redis.FlushAsync(cancel).ConfigureAwait(false);
-        await redis.ReadReplyAsync(_scriptHash, cancel).ConfigureAwait(false);
+        redis.Flush();
+        redis.ReadReply(_scriptHash);
     }
 
     /// <summary>
-    /// Sends what is queued, a round of pipelined scripts at a time, until the queue is empty (a
-    /// backlog catching up); each round must be answered within <see cref="ReplyTimeoutMs"/>.
+    /// Sends what is queued, a round of pipelined scripts at a time, for as long as rounds come
+    /// full (a backlog catching up); each reply must come within <see cref="ReplyTimeoutMs"/> (the
+    /// connection's timeout). A round that is not full ends it, though hits came meanwhile: they
+    /// wait for the next interval, else a steady trickle of requests would be sent a few hits per
+    /// round trip, two thread wake-ups each.
     /// </summary>
-    private async ValueTask SendQueuedAsync(RespConnection redis, CancellationTokenSource timeout)
+    private void SendQueued(RespConnection redis)
     {
-        CancellationToken cancel = timeout.Token;
         while (true)
         {
             int count = _queue.Peek(_batch, out long first);
             if (count == 0)
             {
-                timeout.CancelAfter(Timeout.Infinite);
                 return;
             }
-
-            timeout.CancelAfter(ReplyTimeoutMs);
 
             int scripts = (count + HitsPerScript - 1) / HitsPerScript;
             for (int i = 0; i < scripts; i++)
@@ -82,13 +85,13 @@ internal sealed partial class TableShare
                 WriteHits(redis.Output, _batch.AsSpan(i * HitsPerScript, Math.Min(HitsPerScript, count - (i * HitsPerScript))));
             }
 
-            await redis.FlushAsync(cancel).ConfigureAwait(false);
+            redis.Flush();
             bool reload = false;
             for (int i = 0; i < scripts; i++)
             {
                 try
                 {
-                    await redis.ReadReplyAsync(SkipReply.Instance, cancel).ConfigureAwait(false);
+                    redis.ReadReply(SkipReply.Instance);
                     _queue.RemoveBefore(first + Math.Min(count, (i + 1) * HitsPerScript));
                 }
                 catch (RespErrorException e) when (e.IsNoScript)
@@ -100,7 +103,11 @@ internal sealed partial class TableShare
 
             if (reload)
             {
-                await LoadScriptAsync(redis, cancel).ConfigureAwait(false);
+                LoadScript(redis);
+            }
+            else if (count < _batch.Length)
+            {
+                return;
             }
         }
     }

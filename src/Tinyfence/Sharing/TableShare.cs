@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.Buffers.Text;
-using System.Net.Sockets;
 using System.Text;
 using Tinyfence.Alerts;
 using Tinyfence.Config;
@@ -15,8 +14,9 @@ namespace Tinyfence.Sharing;
 /// connection sends the queued hits to the <see cref="ShareScript"/>, the first hit after a quiet
 /// spell at once, then those that came meanwhile after <see cref="SendIntervalMs"/>, and another
 /// listens for the blocks any node's hits made and adopts them, after loading the blocks in force
-/// whenever it (re)connects. Redis away, the node
-/// goes on alone and tries again with a growing pause.
+/// whenever it (re)connects. Each connection has a thread of its own that blocks on it (see
+/// <see cref="RespConnection"/>). Redis away, the node goes on alone and tries again with a
+/// growing pause.
 /// </summary>
 internal sealed partial class TableShare : IHitObserver, IDisposable
 {
@@ -27,7 +27,8 @@ internal sealed partial class TableShare : IHitObserver, IDisposable
     public const int BacklogHits = 65536;
 
     // Per EVALSHA: long enough to pay the round trip once for many hits, short enough that the
-    // script holds Redis (single-threaded) for about a millisecond.
+    // script holds Redis (single-threaded) for a few milliseconds (5 ms for 1,000 spread addresses
+    // on the 2-core VM, 0.7 ms for spam: README, "How far one Redis goes").
     private const int HitsPerScript = 1000;
 
     // Scripts written before one flush: a catching-up backlog goes out 8,000 hits at a time.
@@ -47,8 +48,8 @@ internal sealed partial class TableShare : IHitObserver, IDisposable
     private readonly byte[] _blockedKey;
     private readonly QueuedHit[] _batch = new QueuedHit[HitsPerScript * ScriptsPerRound];
     private volatile ScoreTable _table;
-    private Task _sending = Task.CompletedTask;
-    private Task _listening = Task.CompletedTask;
+    private Thread? _sending;
+    private Thread? _listening;
 
     public TableShare(ShareSection section, ScoreTable table, Logger log)
     {
@@ -73,8 +74,8 @@ internal sealed partial class TableShare : IHitObserver, IDisposable
     public void Start()
     {
         _table.HitObserver = this;
-        _sending = Task.Run(SendLoopAsync);
-        _listening = Task.Run(ListenLoopAsync);
+        _sending = StartThread(SendLoop, "tinyfence send");
+        _listening = StartThread(ListenLoop, "tinyfence listen");
     }
 
     /// <summary>Goes on with <paramref name="table"/>, which replaces the table shared so far (a reshape at reload); the queued hits stay.</summary>
@@ -91,12 +92,29 @@ internal sealed partial class TableShare : IHitObserver, IDisposable
     {
         _table.HitObserver = null;
         _stop.Cancel();
-        // Both loops end at the cancellation (their reads and pauses take the token); bounded all the same.
-        Task.WaitAll([_sending, _listening], LongestRetryMs);
-        _stop.Dispose();
+        // Both loops end at the cancellation (it aborts their connections and ends their pauses);
+        // bounded all the same: a thread still inside a name lookup keeps what it uses undisposed.
+        bool ended = (_sending?.Join(LongestRetryMs) ?? true) & (_listening?.Join(LongestRetryMs) ?? true);
+        if (ended)
+        {
+            _stop.Dispose();
+            _queue.Dispose();
+        }
     }
 
-    private async Task<RespConnection> ConnectAsync(CancellationToken cancel)
+    private static Thread StartThread(ThreadStart loop, string name)
+    {
+        // Background: a loop stuck in a system call never keeps the daemon from exiting.
+        var thread = new Thread(loop) { IsBackground = true, Name = name };
+        thread.Start();
+        return thread;
+    }
+
+    /// <summary>
+    /// A connection that the stop aborts: whatever its thread waits for on it ends. The caller
+    /// disposes the registration before the connection.
+    /// </summary>
+    private RespConnection Connect(out CancellationTokenRegistration abortAtStop)
     {
         string? password = null;
         if (Section.PasswordFile is { } file)
@@ -111,7 +129,9 @@ internal sealed partial class TableShare : IHitObserver, IDisposable
             }
         }
 
-        return await RespConnection.OpenAsync(Section, password, cancel).ConfigureAwait(false);
+        RespConnection redis = RespConnection.Open(Section, password, ReplyTimeoutMs, _stop.Token);
+        abortAtStop = _stop.Token.Register(static state => ((RespConnection)state!).Abort(), redis);
+        return redis;
     }
 
     /// <summary>
@@ -119,7 +139,7 @@ internal sealed partial class TableShare : IHitObserver, IDisposable
     /// finds out late that Redis restarted: connecting again at once is no outage to report), then
     /// doubled after each failure, up to <see cref="LongestRetryMs"/>.
     /// </summary>
-    private async Task<int> PauseAfterAsync(Exception problem, int retryMs, bool wasConnected)
+    private int PauseAfter(Exception problem, int retryMs, bool wasConnected)
     {
         if (wasConnected)
         {
@@ -127,13 +147,17 @@ internal sealed partial class TableShare : IHitObserver, IDisposable
         }
 
         _health.Failed(problem);
-        // Stopped meanwhile: the loop sees it and ends, no exception out of its catch block.
-        await Task.Delay(retryMs, _stop.Token).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        // Stopped meanwhile: the pause ends at once and the loop sees the stop.
+        _stop.Token.WaitHandle.WaitOne(retryMs);
         return Math.Min(retryMs * 2, LongestRetryMs);
     }
 
-    private static bool IsConnectionProblem(Exception e) =>
-        e is IOException or SocketException or RespErrorException or OperationCanceledException or ObjectDisposedException;
+    /// <summary>
+    /// What ends a connection and is tried again: the socket's errors and timeouts, a server that
+    /// refused or spoke no RESP2, the stop (an aborted socket), and a fault of ours too, logged as
+    /// an outage would be: a thread of its own must not stop the daemon, nor end sharing unsaid.
+    /// </summary>
+    private static bool EndsTheConnection(Exception e) => e is not OutOfMemoryException;
 
     /// <summary>
     /// Adopts a block announced as <c>ADDRESS SCORE DECAYED-TO</c>; false when the text is not one

@@ -72,7 +72,7 @@ public sealed class HitCoalescerTests
     }
 
     [Fact]
-    public async Task CoalescedHitsLeaveRedisWithTheScoresDecayTimesExpiriesAndBlocksOfTheHitsOneByOne()
+    public void CoalescedHitsLeaveRedisWithTheScoresDecayTimesExpiriesAndBlocksOfTheHitsOneByOne()
     {
         using var redis = new RedisServer();
         // Four addresses, hits mostly in the same second, now and then a second, half a day or a
@@ -96,11 +96,11 @@ public sealed class HitCoalescerTests
         }
 
         ShareSection share = ShareSection.TryParseUrl(redis.Url, out _)!;
-        await using RespConnection connection = await RespConnection.OpenAsync(share, null, Guard);
-        await RunScriptAsync(connection, "one-by-one:", hits);
+        using RespConnection connection = RespConnection.Open(share, null, (int)Patience.Short.TotalMilliseconds, CancellationToken.None);
+        RunScript(connection, "one-by-one:", hits);
         QueuedHit[] coalesced = new HitCoalescer(hits.Length).Coalesce(hits).ToArray();
         Assert.True(coalesced.Length < hits.Length / 2, $"{coalesced.Length} of {hits.Length} hits left");
-        await RunScriptAsync(connection, "coalesced:", coalesced);
+        RunScript(connection, "coalesced:", coalesced);
 
         foreach (IpKey address in addresses)
         {
@@ -115,8 +115,6 @@ public sealed class HitCoalescerTests
             Assert.Equal(redis.Cli("ZSCORE", "one-by-one:blocked", text), redis.Cli("ZSCORE", "coalesced:blocked", text));
         }
     }
-
-    private static CancellationToken Guard => new CancellationTokenSource(Patience.Short).Token;
 
     /// <summary>An address's hits as (time, points) with the hits of each run of one second summed.</summary>
     private static List<(uint At, long Points)> Runs(IEnumerable<QueuedHit> hits)
@@ -138,7 +136,7 @@ public sealed class HitCoalescerTests
     }
 
     // The script as a node runs it, for table "spam" (decay 3 per 1d, block above 15), its hits written as a node writes them.
-    private static async Task RunScriptAsync(RespConnection redis, string prefix, QueuedHit[] hits)
+    private static void RunScript(RespConnection redis, string prefix, QueuedHit[] hits)
     {
         RespWriter.Command(redis.Output, 10 + (3 * hits.Length));
         RespWriter.Bulk(redis.Output, "EVAL"u8);
@@ -153,7 +151,7 @@ public sealed class HitCoalescerTests
         RespWriter.Bulk(redis.Output, prefix + "blocked");
         Span<byte> span = redis.Output.GetSpan(hits.Length * HitArguments.MaxLength);
         redis.Output.Advance(new HitArguments().Write(span, hits));
-        await redis.FlushAsync(Guard);
-        await redis.ReadReplyAsync(SkipReply.Instance, Guard);
+        redis.Flush();
+        redis.ReadReply(SkipReply.Instance);
     }
 }

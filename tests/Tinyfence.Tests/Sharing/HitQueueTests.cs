@@ -53,7 +53,7 @@ public sealed class HitQueueTests
     [Fact]
     public void AFullQueueDropsItsOldestHitsAndCountsThem()
     {
-        var queue = new HitQueue(4);
+        using var queue = new HitQueue(4);
         for (uint i = 1; i <= 6; i++)
         {
             queue.Add(Keys.V4(i), (int)i, 1000 + i);
@@ -71,7 +71,7 @@ public sealed class HitQueueTests
     [Fact]
     public void HitsStayQueuedUntilRemovedAndHitsDroppedMeanwhileAreNotRemovedTwice()
     {
-        var queue = new HitQueue(4);
+        using var queue = new HitQueue(4);
         for (uint i = 1; i <= 3; i++)
         {
             queue.Add(Keys.V4(i), 1, i);
@@ -100,13 +100,20 @@ public sealed class HitQueueTests
     [Fact]
     public async Task AnEmptyQueueWakesItsSenderWithTheFirstHitAndAQueueHoldingHitsAtOnce()
     {
-        var queue = new HitQueue(4);
-        Task waiting = queue.WhenNotEmptyAsync(CancellationToken.None);
+        using var queue = new HitQueue(4);
+        Task waiting = Task.Factory.StartNew(() => queue.WaitUntilNotEmpty(CancellationToken.None), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
         Assert.False(waiting.IsCompleted);
 
         queue.Add(Keys.V4(1), 1, 1000);
 
         await waiting.WaitAsync(Patience.Short);
-        Assert.True(queue.WhenNotEmptyAsync(CancellationToken.None).IsCompleted);
+        queue.WaitUntilNotEmpty(new CancellationToken(canceled: true));
+    }
+
+    [Fact]
+    public void AStopEndsTheWaitOfAnEmptyQueue()
+    {
+        using var queue = new HitQueue(4);
+        Assert.Throws<OperationCanceledException>(() => queue.WaitUntilNotEmpty(new CancellationToken(canceled: true)));
     }
 }

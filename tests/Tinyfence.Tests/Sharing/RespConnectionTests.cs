@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Net.Sockets;
 using System.Text;
 using Tinyfence.Config;
 using Tinyfence.Sharing;
@@ -6,7 +7,7 @@ using Tinyfence.Testing;
 
 namespace Tinyfence.Tests.Sharing;
 
-/// <summary>The RESP2 client against Debian's redis-server: replies of every type, errors, AUTH, SELECT, a server that closes.</summary>
+/// <summary>The RESP2 client against Debian's redis-server: replies of every type, errors, AUTH, SELECT, a server that closes, a timeout, an abort.</summary>
 public sealed class RespConnectionTests : IDisposable
 {
     private readonly RedisServer _redis = new("--requirepass", "s3cret");
@@ -16,99 +17,134 @@ public sealed class RespConnectionTests : IDisposable
     private ShareSection Share(int database = 0) =>
         ShareSection.TryParseUrl(_redis.Url + (database == 0 ? "" : $"?db={database}"), out _)!;
 
-    private static CancellationToken Guard => new CancellationTokenSource(Patience.Short).Token;
+    private RespConnection Open(string? password = "s3cret", int database = 0) =>
+        RespConnection.Open(Share(database), password, (int)Patience.Short.TotalMilliseconds, CancellationToken.None);
 
     [Fact]
-    public async Task ReadsStringsIntegersNullsAndArraysInTheOrderTheCommandsWerePipelined()
+    public void ReadsStringsIntegersNullsAndArraysInTheOrderTheCommandsWerePipelined()
     {
-        await using RespConnection redis = await RespConnection.OpenAsync(Share(), "s3cret", Guard);
+        using RespConnection redis = Open();
         Send(redis, "SET", "k", "v");
         Send(redis, "GET", "k");
         Send(redis, "INCRBY", "n", "42");
         Send(redis, "GET", "missing");
         Send(redis, "RPUSH", "list", "a", "", "c");
         Send(redis, "LRANGE", "list", "0", "-1");
-        await redis.FlushAsync(Guard);
+        redis.Flush();
 
         var reply = new CollectedReply();
         string[] expected = ["+OK", "$v", ":42", "$(null)", ":3", "*3 $a $ $c"];
         foreach (string answer in expected)
         {
-            await redis.ReadReplyAsync(reply, Guard);
+            redis.ReadReply(reply);
             Assert.Equal(answer, reply.Text);
         }
     }
 
     [Fact]
-    public async Task AnErrorReplyIsThrownAndTheConnectionGoesOn()
+    public void AReplyLargerThanOneReadIsReadWhole()
     {
-        await using RespConnection redis = await RespConnection.OpenAsync(Share(), "s3cret", Guard);
+        using RespConnection redis = Open();
+        string large = new('x', 100_000);
+        Send(redis, "SET", "large", large);
+        Send(redis, "GET", "large");
+        redis.Flush();
+
+        var reply = new CollectedReply();
+        redis.ReadReply(reply);
+        redis.ReadReply(reply);
+        Assert.Equal("$" + large, reply.Text);
+    }
+
+    [Fact]
+    public void AnErrorReplyIsThrownAndTheConnectionGoesOn()
+    {
+        using RespConnection redis = Open();
         Send(redis, "EVALSHA", "0000000000000000000000000000000000000000", "0");
         Send(redis, "PING");
-        await redis.FlushAsync(Guard);
+        redis.Flush();
 
-        RespErrorException error = await Assert.ThrowsAsync<RespErrorException>(() => redis.ReadReplyAsync(SkipReply.Instance, Guard).AsTask());
+        RespErrorException error = Assert.Throws<RespErrorException>(() => redis.ReadReply(SkipReply.Instance));
         Assert.True(error.IsNoScript, error.Message);
         var reply = new CollectedReply();
-        await redis.ReadReplyAsync(reply, Guard);
+        redis.ReadReply(reply);
         Assert.Equal("+PONG", reply.Text);
     }
 
     [Fact]
-    public async Task AWrongPasswordIsRefusedAtConnectionAndNoPasswordCannotRunCommands()
+    public void AWrongPasswordIsRefusedAtConnectionAndNoPasswordCannotRunCommands()
     {
-        RespErrorException wrong = await Assert.ThrowsAsync<RespErrorException>(() => RespConnection.OpenAsync(Share(), "wrong", Guard));
+        RespErrorException wrong = Assert.Throws<RespErrorException>(() => Open("wrong"));
         Assert.Contains("WRONGPASS", wrong.Message, StringComparison.Ordinal);
 
-        await using RespConnection anonymous = await RespConnection.OpenAsync(Share(), null, Guard);
+        using RespConnection anonymous = Open(password: null);
         Send(anonymous, "PING");
-        await anonymous.FlushAsync(Guard);
-        RespErrorException refused = await Assert.ThrowsAsync<RespErrorException>(() => anonymous.ReadReplyAsync(SkipReply.Instance, Guard).AsTask());
+        anonymous.Flush();
+        RespErrorException refused = Assert.Throws<RespErrorException>(() => anonymous.ReadReply(SkipReply.Instance));
         Assert.StartsWith("NOAUTH", refused.Message, StringComparison.Ordinal);
     }
 
     [Fact]
-    public async Task TheDatabaseOfTheUrlIsSelected()
+    public void TheDatabaseOfTheUrlIsSelected()
     {
-        await using RespConnection redis = await RespConnection.OpenAsync(Share(database: 3), "s3cret", Guard);
+        using RespConnection redis = Open(database: 3);
         Send(redis, "SET", "in-three", "yes");
-        await redis.FlushAsync(Guard);
-        await redis.ReadReplyAsync(SkipReply.Instance, Guard);
+        redis.Flush();
+        redis.ReadReply(SkipReply.Instance);
 
         Assert.Equal("yes", _redis.Cli("-a", "s3cret", "--no-auth-warning", "-n", "3", "GET", "in-three"));
         Assert.Equal("", _redis.Cli("-a", "s3cret", "--no-auth-warning", "-n", "0", "GET", "in-three"));
     }
 
     [Fact]
-    public async Task AServerThatClosesTheConnectionEndsTheReadWithAProtocolError()
+    public void AServerThatClosesTheConnectionEndsTheReadWithAProtocolError()
     {
-        await using RespConnection redis = await RespConnection.OpenAsync(Share(), "s3cret", Guard);
+        using RespConnection redis = Open();
         Send(redis, "QUIT");
-        await redis.FlushAsync(Guard);
-        await redis.ReadReplyAsync(SkipReply.Instance, Guard);
+        redis.Flush();
+        redis.ReadReply(SkipReply.Instance);
 
-        RespProtocolException closed = await Assert.ThrowsAsync<RespProtocolException>(() => redis.ReadReplyAsync(SkipReply.Instance, Guard).AsTask());
+        RespProtocolException closed = Assert.Throws<RespProtocolException>(() => redis.ReadReply(SkipReply.Instance));
         Assert.Contains("closed", closed.Message, StringComparison.Ordinal);
     }
 
     [Fact]
-    public async Task AServerKilledWhileAReplyIsAwaitedEndsTheRead()
+    public Task AServerKilledWhileAReplyIsAwaitedEndsTheRead() => AssertAWaitingReadEndsWhen(_ => _redis.Kill());
+
+    [Fact]
+    public Task AbortFromAnotherThreadEndsAReadThatWaits() => AssertAWaitingReadEndsWhen(redis => redis.Abort());
+
+    [Fact]
+    public void AReplyThatTakesLongerThanTheTimeoutEndsTheRead()
     {
-        await using RespConnection redis = await RespConnection.OpenAsync(Share(), "s3cret", Guard);
+        using RespConnection redis = Open();
+        redis.TimeoutMs = 100;
         Send(redis, "BLPOP", "never", "0");
-        await redis.FlushAsync(Guard);
-        Task waiting = redis.ReadReplyAsync(SkipReply.Instance, Guard).AsTask();
+        redis.Flush();
 
-        _redis.Kill();
-
-        await Assert.ThrowsAnyAsync<IOException>(() => waiting);
+        SocketException late = Assert.Throws<SocketException>(() => redis.ReadReply(SkipReply.Instance));
+        Assert.Equal(SocketError.TimedOut, late.SocketErrorCode);
     }
 
     [Fact]
-    public async Task NoServerListeningFailsTheConnectionAtOnce()
+    public void NoServerListeningFailsTheConnectionAtOnce()
     {
         _redis.Kill();
-        await Assert.ThrowsAnyAsync<Exception>(() => RespConnection.OpenAsync(Share(), "s3cret", Guard));
+        Assert.ThrowsAny<Exception>(() => Open());
+    }
+
+    /// <summary>A read on a thread of its own, waiting for a reply that never comes (a pop from a list nobody fills), then <paramref name="interrupt"/>.</summary>
+    private async Task AssertAWaitingReadEndsWhen(Action<RespConnection> interrupt)
+    {
+        using RespConnection redis = Open();
+        Send(redis, "BLPOP", "never", "0");
+        redis.Flush();
+        Task waiting = Task.Factory.StartNew(() => redis.ReadReply(SkipReply.Instance), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+
+        interrupt(redis);
+
+        Exception ended = await Assert.ThrowsAnyAsync<Exception>(() => waiting.WaitAsync(Patience.Short));
+        Assert.True(ended is IOException or SocketException, ended.ToString());
     }
 
     private static void Send(RespConnection redis, params string[] words)

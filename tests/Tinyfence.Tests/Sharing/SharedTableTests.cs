@@ -36,7 +36,8 @@ public sealed class SharedTableTests : IDisposable
     [Fact]
     public void SpamFromOneAddressOnOneNodeBlocksItOnTheOthers()
     {
-        (ScoreDaemon a, ScoreDaemon b, ScoreDaemon c) = (StartNode(), StartNode(), StartNode());
+        (ScoreDaemon a, ScoreDaemon b, ScoreDaemon c) = (StartNode("--test-clock"), StartNode("--test-clock"), StartNode("--test-clock"));
+        const string Key = "tf:spam:192.0.2.7";
 
         for (int i = 0; i < 4; i++)
         {
@@ -49,9 +50,27 @@ public sealed class SharedTableTests : IDisposable
         Assert.Equal(20, c.Get("192.0.2.7"));
         Assert.Contains("blocked by another node: 192.0.2.7 20 ", _daemons[1].Stderr, StringComparison.Ordinal);
 
-        // Six more points push the block's end two periods further: renewed on every node, logged on none.
+        // 20 points, 5 over the threshold, 3 a day: blocked for two days from the hits. Six more
+        // points push Redis's block end two days further, but the nodes hold the block for more
+        // than a day yet: no message (the end last announced, "a", stays), B keeps 20.
+        long decayedTo = long.Parse(_redis.Cli("HGET", Key, "d"), CultureInfo.InvariantCulture);
+        string announcedEnd = (decayedTo + (2 * 86400)).ToString(CultureInfo.InvariantCulture);
+        Assert.Equal(announcedEnd, _redis.Cli("HGET", Key, "a"));
         a.Ask("hit", "spam", "192.0.2.7", "6");
-        Patience.WaitUntil(() => b.Get("192.0.2.7") == 26, "the renewed block on B");
+        Patience.WaitUntil(() => _redis.Cli("HGET", Key, "s") == "26", "the six points in redis");
+        Assert.Equal((decayedTo + (4 * 86400)).ToString(CultureInfo.InvariantCulture), _redis.Cli("ZSCORE", "tf:spam:blocked", "192.0.2.7"));
+        Assert.Equal(announcedEnd, _redis.Cli("HGET", Key, "a"));
+
+        // A day and an hour later the announced end is less than a day away: the next hit renews
+        // the block on every node, with Redis's score (26 less a day's 3, plus 1), logged on none.
+        foreach (ScoreDaemon node in new[] { a, b, c })
+        {
+            Assert.Equal("OK", node.Ask("advance", "90000"));
+        }
+
+        a.Ask("hit", "spam", "192.0.2.7", "1");
+        Patience.WaitUntil(() => b.Get("192.0.2.7") == 24, "the renewed block on B");
+        Assert.Equal((decayedTo + (4 * 86400)).ToString(CultureInfo.InvariantCulture), _redis.Cli("HGET", Key, "a"));
         Assert.Equal(1, _daemons[1].CountLines("blocked by another node"));
 
         // Its connections closed, a shared node stops as any other.
