@@ -31,7 +31,6 @@ import argparse
 import glob
 import os
 import random
-import shutil
 import socket
 import statistics
 import subprocess
@@ -40,7 +39,7 @@ import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from benchlib import cpu_ticks, stop  # noqa: E402
+from benchlib import cpu_ticks, stop, valgrind_copy  # noqa: E402
 
 TICK = os.sysconf("SC_CLK_TCK")
 ADDRESSES = [f"10.{(i >> 16) & 255}.{(i >> 8) & 255}.{i & 255}" for i in range(1, 100_001)]
@@ -270,9 +269,7 @@ def callgrind_cost(binary, hits, addresses):
     warm-up flood and dumped once it has sent everything, for HITS / 5 and HITS hits."""
     counts = {}
     with tempfile.TemporaryDirectory(prefix="tf-share-bench-") as tmp:
-        # A copy without its symbols beside it: valgrind reading dist/tinyfence.dbg's 10 MB of
-        # DWARF took minutes on a loaded machine, and totals need no names.
-        binary = shutil.copy(binary, os.path.join(tmp, "tinyfence"))
+        binary = valgrind_copy(binary, tmp)
         redis, sock = start_redis(tmp)
         try:
             for kind in ("alone", "shared"):
