@@ -43,9 +43,6 @@ internal sealed class HttpConnection : ILoopConnection
     /// <summary>The reply asked to close the connection once it is sent.</summary>
     public bool CloseAfterReply { get; set; }
 
-    /// <summary>Holds a reply the client has not taken: the loop waits for it to read, and reads nothing from it.</summary>
-    public bool AwaitingWritable => !_heldOutput.IsEmpty;
-
     public ReadOnlySpan<byte> HeldOutput => _heldOutput.Span;
 
     /// <summary>Drops the answered request of <paramref name="bytes"/> bytes; a pipelined next one moves to the front.</summary>

@@ -11,7 +11,7 @@ namespace Tinyfence.Http;
 /// buffer and sent with one send. A reply the client cannot take whole is held by the connection,
 /// which the loop then watches for room instead of input.
 /// </summary>
-internal sealed partial class HttpServer
+internal sealed partial class HttpServer : IConnectionLoop<HttpConnection>
 {
     private const int MaxEvents = 16;
 
@@ -50,7 +50,7 @@ internal sealed partial class HttpServer
                     }
                     else
                     {
-                        Serve(token, now);
+                        _connections!.Serve(token, now, this);
                     }
                 }
 
@@ -115,37 +115,22 @@ internal sealed partial class HttpServer
         }
     }
 
-    private void Serve(ulong token, long now)
+    void IConnectionLoop<HttpConnection>.Receive(HttpConnection connection, long nowMs) => Receive(connection, nowMs);
+
+    /// <summary>The client took the reply it held back: close if the reply said so, else answer the requests that came meanwhile and read again.</summary>
+    void IConnectionLoop<HttpConnection>.OutputTaken(HttpConnection connection, long nowMs)
     {
-        HttpConnection? connection = _connections!.Find(token);
-        if (connection is null)
+        if (connection.CloseAfterReply)
         {
-            // Closed earlier in this turn.
+            _connections!.Close(connection);
             return;
         }
 
-        try
-        {
-            if (connection.AwaitingWritable)
-            {
-                SendHeld(connection, now);
-            }
-            else
-            {
-                Receive(connection, now);
-            }
-        }
-#pragma warning disable CA1031 // a bug in answering must end this connection, not the endpoint
-        catch (Exception e)
-#pragma warning restore CA1031
-        {
-            _log.Error("http: connection ended by an error: " + e);
-            if (_connections.IsOpen(connection))
-            {
-                _connections.Close(connection);
-            }
-        }
+        AnswerAll(connection, nowMs);
     }
+
+    void IConnectionLoop<HttpConnection>.Failed(HttpConnection connection, Exception error) =>
+        _log.Error("http: connection ended by an error: " + error);
 
     private unsafe void Receive(HttpConnection connection, long now)
     {
@@ -224,23 +209,6 @@ internal sealed partial class HttpServer
         }
 
         return true;
-    }
-
-    /// <summary>The client has room (or is gone): send what it holds; once all is taken, answer the requests that came meanwhile and read again.</summary>
-    private void SendHeld(HttpConnection connection, long now)
-    {
-        if (!_connections!.SendHeld(connection, now))
-        {
-            return;
-        }
-
-        if (connection.CloseAfterReply)
-        {
-            _connections.Close(connection);
-            return;
-        }
-
-        AnswerAll(connection, now);
     }
 
     private void CloseIdle() => _connections!.CloseIdle(_limits.IdleTimeout);

@@ -100,6 +100,42 @@ internal sealed class ConnectionTable<T>
     }
 
     /// <summary>
+    /// Hands the connection an event's token names to <paramref name="loop"/>: its held output
+    /// sent again when it waits for room (and the loop told once all is taken), its input read
+    /// otherwise. Nothing when it was closed earlier in this turn.
+    /// </summary>
+    public void Serve(ulong token, long nowMs, IConnectionLoop<T> loop)
+    {
+        T? connection = Find(token);
+        if (connection is null)
+        {
+            return;
+        }
+
+        try
+        {
+            if (connection.HeldOutput.IsEmpty)
+            {
+                loop.Receive(connection, nowMs);
+            }
+            else if (SendHeld(connection, nowMs))
+            {
+                loop.OutputTaken(connection, nowMs);
+            }
+        }
+#pragma warning disable CA1031 // a bug in serving one connection must end it, not the loop
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            loop.Failed(connection, e);
+            if (IsOpen(connection))
+            {
+                Close(connection);
+            }
+        }
+    }
+
+    /// <summary>
     /// Sends <paramref name="output"/> without waiting. True when the client took it all. False when
     /// it could not (the rest is held, and the connection is watched for room) or is gone (the
     /// connection is closed: see <see cref="IsOpen"/>).
@@ -133,7 +169,7 @@ internal sealed class ConnectionTable<T>
     /// taken, and the connection is watched for input again; false while some is left, or when the
     /// client is gone (the connection is closed).
     /// </summary>
-    public bool SendHeld(T connection, long nowMs)
+    private bool SendHeld(T connection, long nowMs)
     {
         int sent = NonBlockingSend.Send(connection.Fd, connection.HeldOutput);
         if (sent < 0)

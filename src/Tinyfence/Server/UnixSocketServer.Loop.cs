@@ -14,7 +14,7 @@ namespace Tinyfence.Server;
 /// input: a client that does not read its replies stops being read (backpressure), and holds at
 /// most ReplyFlushBytes plus one reply, and one input buffer of requests not handled yet.
 /// </summary>
-public sealed partial class UnixSocketServer
+public sealed partial class UnixSocketServer : IConnectionLoop<Connection>
 {
     // One recv takes this much, as redis reads: some 700 pipelined HIT requests.
     private const int InputBytes = 16 * 1024;
@@ -60,7 +60,7 @@ public sealed partial class UnixSocketServer
                     }
                     else
                     {
-                        Serve(token, now);
+                        _connections!.Serve(token, now, this);
                     }
                 }
 
@@ -160,37 +160,16 @@ public sealed partial class UnixSocketServer
         }
     }
 
-    private void Serve(ulong token, long now)
-    {
-        Connection? connection = _connections!.Find(token);
-        if (connection is null)
-        {
-            // Closed earlier in this turn.
-            return;
-        }
+    void IConnectionLoop<Connection>.Receive(Connection connection, long nowMs) => Receive(connection, nowMs);
 
-        try
-        {
-            if (connection.AwaitingWritable)
-            {
-                SendHeld(connection, now);
-            }
-            else
-            {
-                Receive(connection, now);
-            }
-        }
-#pragma warning disable CA1031 // a handler bug must end this connection, not the server
-        catch (Exception e)
-#pragma warning restore CA1031
-        {
-            _output.ResetWrittenCount();
-            _log.Error("server: session ended by an error: " + e);
-            if (_connections.IsOpen(connection))
-            {
-                _connections.Close(connection);
-            }
-        }
+    /// <summary>The client took the replies it held back: handle the requests held back too, and read again.</summary>
+    void IConnectionLoop<Connection>.OutputTaken(Connection connection, long nowMs) =>
+        Handle(connection, connection.TakeHeldInput(_input), nowMs);
+
+    void IConnectionLoop<Connection>.Failed(Connection connection, Exception error)
+    {
+        _output.ResetWrittenCount();
+        _log.Error("server: session ended by an error: " + error);
     }
 
     private unsafe void Receive(Connection connection, long now)
@@ -295,15 +274,6 @@ public sealed partial class UnixSocketServer
         bool sent = _connections!.Send(connection, replies, now);
         _output.ResetWrittenCount();
         return sent;
-    }
-
-    /// <summary>The client has room (or is gone): send what it holds; once all is taken, handle the requests held back and read again.</summary>
-    private void SendHeld(Connection connection, long now)
-    {
-        if (_connections!.SendHeld(connection, now))
-        {
-            Handle(connection, connection.TakeHeldInput(_input), now);
-        }
     }
 
     private void BeginStop(long now)
